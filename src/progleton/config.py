@@ -1,0 +1,76 @@
+"""One typed settings object, read from PROGLETON_* environment variables and passed explicitly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from progleton import __version__
+from progleton.errors import ConfigError
+
+USER_AGENT = (
+    f"Progleton/{__version__} (+https://github.com/progleton/progleton; self-hosted news reader)"
+)
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for Progleton (XDG_DATA_HOME or ~/.local/share)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "progleton"
+
+
+def default_db_url() -> str:
+    """SQLite file in the user's data folder."""
+    return f"sqlite:///{default_data_dir() / 'progleton.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable. Build with `Settings.from_env()` and pass it down."""
+
+    db_url: str = field(default_factory=default_db_url)
+    user_agent: str = USER_AGENT
+    # Fetching
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    max_concurrency: int = 16
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0  # seconds between request starts to one host
+    respect_robots: bool = True
+    # Scheduling (minutes)
+    default_interval: int = 30
+    min_interval: int = 5
+    max_interval: int = 24 * 60
+    max_new_entries_per_feed: int = 50
+    # Serving
+    page_size: int = 30
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read PROGLETON_<FIELD> variables (e.g. PROGLETON_DB for db_url), then apply overrides."""
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            key = "PROGLETON_DB" if f.name == "db_url" else f"PROGLETON_{f.name.upper()}"
+            if key not in env:
+                continue
+            raw = env[key]
+            kind = type(getattr(cls(), f.name))
+            try:
+                if kind is bool:
+                    values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+                else:
+                    values[f.name] = kind(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{key}={raw!r} is not a valid {kind.__name__}") from exc
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)

@@ -1,0 +1,120 @@
+"""Domain types passed between pipeline stages.
+
+Stages take bytes or these models and return these models; none of them knows about SQL or HTTP
+frameworks. Times are always timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Source:
+    """A followed feed and its crawl health."""
+
+    feed_url: str
+    title: str = ""
+    site_url: str | None = None
+    kind: str = "rss"  # rss | atom | json
+    id: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    added_at: datetime | None = None
+    last_checked_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    error_count: int = 0
+    next_check_at: datetime | None = None
+    paused: bool = False
+    article_count: int = 0
+
+
+@dataclass(slots=True)
+class FeedEntry:
+    """One item of a feed, before its page is fetched."""
+
+    guid: str
+    url: str | None
+    title: str = ""
+    published: datetime | None = None
+    summary: str = ""
+    authors: list[str] = field(default_factory=list)
+    content_html: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """A feed document, parsed."""
+
+    title: str
+    kind: str  # rss | atom | json
+    site_url: str | None = None
+    entries: list[FeedEntry] = field(default_factory=list)
+    ttl_minutes: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    """An extracted article: the unit Progleton stores and shows."""
+
+    url: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    canonical_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    language: str | None = None
+    image: str | None = None
+    publisher: str | None = None
+    description: str | None = None
+    # Set by the store.
+    id: int | None = None
+    source_id: int | None = None
+    fetched_at: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        """Body as plain text, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def excerpt(self) -> str:
+        """A short lead for listings: the description or the first paragraph(s)."""
+        base = self.description or ""
+        if len(base) < 80:
+            base = " ".join(self.paragraphs[:2]) or base
+        if len(base) > 300:
+            cut = base[:300].rsplit(" ", 1)[0]
+            return cut.rstrip(",;:") + "…"
+        return base
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One search result with a highlighted snippet (HTML with <mark> only, already escaped)."""
+
+    article: Article
+    snippet_html: str
+    rank: float
+
+
+@dataclass(slots=True)
+class FetchLogEntry:
+    """One HTTP fetch attempt, for the source page and debugging."""
+
+    url: str
+    at: datetime
+    status: int | None
+    outcome: str  # ok | not_modified | error
+    reason: str | None = None
+    elapsed_ms: int | None = None
+    source_id: int | None = None
