@@ -118,3 +118,24 @@ class FetchLogEntry:
     reason: str | None = None
     elapsed_ms: int | None = None
     source_id: int | None = None
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """A completed HTTP fetch (2xx or 304). Errors are raised as `progleton.errors.FetchError`."""
+
+    url: str  # requested URL
+    final_url: str  # after redirects
+    status: int
+    content: bytes = b""
+    content_type: str | None = None
+    encoding: str | None = None  # charset from headers, if any
+    etag: str | None = None
+    last_modified: str | None = None
+    elapsed_ms: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional GET."""
+        return self.status == 304
