@@ -93,6 +93,12 @@ class Store(Protocol):
         a feed GUID already linked to an article also counts as the same article.
         """
 
+    def find_article_id(self, url: str) -> int | None:
+        """The stored article with this URL as its canonical or fetched URL, if any."""
+
+    def link_entry(self, source_id: int, entry: FeedEntry, article_id: int) -> None:
+        """Mark a feed entry as a duplicate of an already stored article."""
+
     def get_article(self, article_id: int) -> Article | None:
         """One article by id."""
 
