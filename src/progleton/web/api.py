@@ -1,0 +1,144 @@
+"""JSON API v1: articles, sources, search and health. Errors use `ErrorEnvelope`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query
+
+from progleton import __version__
+from progleton.store import Cursor
+from progleton.web.deps import SettingsDep, StoreDep
+from progleton.web.schemas import (
+    ArticleDetail,
+    ArticlePage,
+    ArticleSummary,
+    ErrorEnvelope,
+    FetchOut,
+    Health,
+    SearchHitOut,
+    SearchResults,
+    SourceDetail,
+    SourceList,
+    SourceOut,
+)
+
+API_PREFIX = "/api/v1"
+MAX_LIMIT = 100
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorEnvelope, "description": "Invalid parameters"},
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorEnvelope, "description": "No such item"},
+    **_ERRORS,
+}
+
+router = APIRouter(prefix=API_PREFIX, tags=["v1"])
+
+Limit = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_LIMIT, description="Page size (default: the server's page size)."),
+]
+
+
+@router.get("/articles", response_model=ArticlePage, responses=_ERRORS, summary="List articles")
+def list_articles(
+    store: StoreDep,
+    settings: SettingsDep,
+    limit: Limit = None,
+    before: Annotated[
+        str | None, Query(max_length=64, description="`next_cursor` of the previous page.")
+    ] = None,
+    source_id: Annotated[int | None, Query(ge=1, description="Only this source.")] = None,
+) -> ArticlePage:
+    """Newest articles first, keyset-paginated: pass `next_cursor` back as `before`."""
+    cursor = None
+    if before:
+        cursor = Cursor.decode(before)
+        if cursor is None:
+            raise HTTPException(422, "before: not a cursor returned by this API")
+    size = limit or settings.page_size
+    rows = store.latest_articles(size + 1, cursor, source_id)
+    items = rows[:size]
+    next_cursor = store.cursor_for(items[-1]).encode() if len(rows) > size else None
+    return ArticlePage(items=[ArticleSummary.of(a) for a in items], next_cursor=next_cursor)
+
+
+@router.get(
+    "/articles/{article_id}",
+    response_model=ArticleDetail,
+    responses=_NOT_FOUND,
+    summary="Get one article",
+)
+def get_article(store: StoreDep, article_id: Annotated[int, Path(ge=1)]) -> ArticleDetail:
+    """One article with its full clean text, as plain-text paragraphs."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, f"no article with id {article_id}")
+    return ArticleDetail.of(article)
+
+
+@router.get("/sources", response_model=SourceList, summary="List sources")
+def list_sources(store: StoreDep) -> SourceList:
+    """Every followed source with its crawl health, ordered by title."""
+    return SourceList(items=[SourceOut.of(s) for s in store.list_sources()])
+
+
+@router.get(
+    "/sources/{source_id}",
+    response_model=SourceDetail,
+    responses=_NOT_FOUND,
+    summary="Get one source",
+)
+def get_source(store: StoreDep, source_id: Annotated[int, Path(ge=1)]) -> SourceDetail:
+    """One source's health and its 20 most recent fetch attempts."""
+    source = store.get_source(source_id)
+    if source is None:
+        raise HTTPException(404, f"no source with id {source_id}")
+    fetches = [
+        FetchOut(
+            url=f.url,
+            at=f.at,
+            status=f.status,
+            outcome=f.outcome,
+            reason=f.reason,
+            elapsed_ms=f.elapsed_ms,
+        )
+        for f in store.recent_fetches(source_id, 20)
+    ]
+    return SourceDetail(**SourceOut.of(source).model_dump(), recent_fetches=fetches)
+
+
+@router.get("/search", response_model=SearchResults, responses=_ERRORS, summary="Search")
+def search(
+    store: StoreDep,
+    settings: SettingsDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=500,
+            description='Words (ANDed), "quoted phrases", -excluded, source:, author:, '
+            "before:YYYY-MM-DD, after:YYYY-MM-DD.",
+        ),
+    ],
+    limit: Limit = None,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> SearchResults:
+    """Full-text search over titles and bodies, best matches first."""
+    size = limit or settings.page_size
+    hits, total = store.search(q, limit=size, offset=offset)
+    return SearchResults(
+        query=q,
+        total=total,
+        limit=size,
+        offset=offset,
+        items=[SearchHitOut.of(h) for h in hits],
+    )
+
+
+@router.get("/health", response_model=Health, summary="Health check")
+def health(store: StoreDep) -> Health:
+    """Liveness probe: the store answers and how many articles it holds."""
+    return Health(ok=True, version=__version__, article_count=store.count_articles())

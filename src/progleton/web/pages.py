@@ -1,0 +1,196 @@
+"""The reader's HTML pages: front page, article, sources, search.
+
+Each page makes as few store calls as it can (one for the front page) and renders everything
+server-side; no page needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from progleton.models import Article
+from progleton.store import Cursor
+from progleton.web.deps import GET_HEAD, RendererDep, SettingsDep, StoreDep
+from progleton.web.present import (
+    lang_tag,
+    original_url,
+    page_url,
+    publisher_name,
+    safe_href,
+    safe_image,
+    source_name,
+)
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+MAX_QUERY_LENGTH = 500
+SOURCE_PAGE_ARTICLES = 15
+SOURCE_PAGE_FETCHES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """An article as listed on a page: precomputed so templates stay simple."""
+
+    article: Article
+    publisher: str
+    href: str | None  # the publisher's original URL, only if http(s)
+    excerpt: str
+    snippet_html: str | None = None  # search only: escaped text with <mark> highlights
+
+
+def card(article: Article, source_title: str | None = None, snippet: str | None = None) -> Card:
+    """Build the listing view of an article."""
+    return Card(
+        article=article,
+        publisher=publisher_name(article, source_title),
+        href=original_url(article),
+        excerpt=article.excerpt,
+        snippet_html=snippet,
+    )
+
+
+@router.api_route("/", methods=GET_HEAD, name="front_page")
+def front_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    renderer: RendererDep,
+    before: Annotated[str | None, Query(max_length=64)] = None,
+    source: Annotated[int | None, Query(ge=1)] = None,
+) -> HTMLResponse:
+    """Newest articles, keyset-paginated with `?before=<cursor>`, optionally for one source."""
+    # A malformed cursor (hand-edited URL) just shows the newest stories.
+    cursor = Cursor.decode(before) if before else None
+    source_obj = None
+    if source is not None:
+        source_obj = store.get_source(source)
+        if source_obj is None:
+            raise HTTPException(404, "There is no source with that id.")
+    size = settings.page_size
+    # One extra row tells whether an older page exists without a second query.
+    rows = store.latest_articles(size + 1, cursor, source)
+    items = rows[:size]
+    next_url = None
+    if len(rows) > size:
+        next_url = page_url("/", before=store.cursor_for(items[-1]).encode(), source=source)
+    title = f"Stories from {source_name(source_obj)}" if source_obj else ""
+    return renderer.page(
+        request,
+        "index.html",
+        {
+            "title": title,
+            "nav": "" if source_obj else "front",
+            "cards": [card(a, source_obj.title if source_obj else None) for a in items],
+            "source": source_obj,
+            "paged": cursor is not None,
+            "next_url": next_url,
+            "first_url": page_url("/", source=source),
+        },
+    )
+
+
+@router.api_route("/articles/{article_id}", methods=GET_HEAD, name="article_page")
+def article_page(
+    request: Request,
+    store: StoreDep,
+    renderer: RendererDep,
+    article_id: Annotated[int, Path(ge=1)],
+) -> HTMLResponse:
+    """One article: metadata, clean text and a prominent link to the publisher's page."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, "There is no article with that id.")
+    return renderer.page(
+        request,
+        "article.html",
+        {
+            "title": article.title,
+            "article": article,
+            "publisher": publisher_name(article),
+            "href": original_url(article),
+            "canonical": safe_href(article.canonical_url),
+            "image": safe_image(article.image),
+            "lang": lang_tag(article.language),
+        },
+    )
+
+
+@router.api_route("/sources", methods=GET_HEAD, name="sources_page")
+def sources_page(request: Request, store: StoreDep, renderer: RendererDep) -> HTMLResponse:
+    """Every followed source with its crawl health."""
+    return renderer.page(
+        request,
+        "sources.html",
+        {"title": "Sources", "nav": "sources", "sources": store.list_sources()},
+    )
+
+
+@router.api_route("/sources/{source_id}", methods=GET_HEAD, name="source_page")
+def source_page(
+    request: Request,
+    store: StoreDep,
+    renderer: RendererDep,
+    source_id: Annotated[int, Path(ge=1)],
+) -> HTMLResponse:
+    """One source's health, recent fetch log and recent articles."""
+    source = store.get_source(source_id)
+    if source is None:
+        raise HTTPException(404, "There is no source with that id.")
+    articles = store.latest_articles(SOURCE_PAGE_ARTICLES + 1, None, source_id)
+    more_url = None
+    if len(articles) > SOURCE_PAGE_ARTICLES:
+        articles = articles[:SOURCE_PAGE_ARTICLES]
+        more_url = page_url("/", source=source_id)
+    return renderer.page(
+        request,
+        "source.html",
+        {
+            "title": source_name(source),
+            "nav": "sources",
+            "source": source,
+            "fetches": store.recent_fetches(source_id, SOURCE_PAGE_FETCHES),
+            "cards": [card(a, source.title) for a in articles],
+            "more_url": more_url,
+        },
+    )
+
+
+@router.api_route("/search", methods=GET_HEAD, name="search_page")
+def search_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    renderer: RendererDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+) -> HTMLResponse:
+    """Full-text search with operators; an empty query shows just the form and the help."""
+    query = q.strip()
+    size = settings.page_size
+    cards: list[Card] = []
+    total = 0
+    if query:
+        hits, total = store.search(query, limit=size, offset=(page - 1) * size)
+        cards = [card(h.article, snippet=h.snippet_html) for h in hits]
+    pages = max(1, math.ceil(total / size))
+    return renderer.page(
+        request,
+        "search.html",
+        {
+            "title": f"Search: {query}" if query else "Search",
+            "q": query,
+            "cards": cards,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "first_index": (page - 1) * size + 1,
+            "prev_url": page_url("/search", q=query, page=page - 1) if page > 1 else None,
+            "next_url": page_url("/search", q=query, page=page + 1) if page < pages else None,
+        },
+    )

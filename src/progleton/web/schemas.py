@@ -1,0 +1,188 @@
+"""Pydantic response models of the JSON API (they define its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from progleton.models import Article, SearchHit, Source
+from progleton.web.present import original_url, publisher_name
+
+
+class ErrorBody(BaseModel):
+    """What went wrong."""
+
+    code: str = Field(description="Machine-readable: not_found, invalid_request, ...")
+    message: str = Field(description="Human-readable explanation.")
+
+
+class ErrorEnvelope(BaseModel):
+    """The one shape of every API error."""
+
+    error: ErrorBody
+
+
+class ArticleSummary(BaseModel):
+    """An article as listed: metadata and excerpt, no body."""
+
+    id: int
+    title: str
+    url: str = Field(description="The URL the article was fetched from.")
+    canonical_url: str | None
+    original_url: str | None = Field(
+        description="Link to the publisher's page (canonical URL, else URL); http(s) only."
+    )
+    publisher: str
+    authors: list[str]
+    published: datetime | None
+    fetched_at: datetime | None
+    language: str | None
+    image: str | None
+    excerpt: str
+    source_id: int | None
+
+    @classmethod
+    def of(cls, a: Article) -> ArticleSummary:
+        """From a stored article."""
+        return cls(**_summary_fields(a))
+
+
+class ArticleDetail(ArticleSummary):
+    """One article with its clean text."""
+
+    description: str | None
+    text: str = Field(description="The body as plain text, paragraphs separated by blank lines.")
+    paragraphs: list[str]
+
+    @classmethod
+    def of(cls, a: Article) -> ArticleDetail:
+        """From a stored article."""
+        return cls(
+            **_summary_fields(a), description=a.description, text=a.text, paragraphs=a.paragraphs
+        )
+
+
+def _summary_fields(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id or 0,
+        "title": a.title,
+        "url": a.url,
+        "canonical_url": a.canonical_url,
+        "original_url": original_url(a),
+        "publisher": publisher_name(a),
+        "authors": a.authors,
+        "published": a.published,
+        "fetched_at": a.fetched_at,
+        "language": a.language,
+        "image": a.image,
+        "excerpt": a.excerpt,
+        "source_id": a.source_id,
+    }
+
+
+class ArticlePage(BaseModel):
+    """A page of articles, newest first."""
+
+    items: list[ArticleSummary]
+    next_cursor: str | None = Field(
+        description="Pass as `before` to get the next (older) page; null on the last page."
+    )
+
+
+class SourceOut(BaseModel):
+    """A followed feed and its crawl health."""
+
+    id: int
+    title: str
+    feed_url: str
+    site_url: str | None
+    kind: str
+    added_at: datetime | None
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None = Field(description="Why the last fetch failed, in plain words.")
+    last_error_at: datetime | None
+    error_count: int = Field(description="Consecutive failures.")
+    next_check_at: datetime | None
+    paused: bool
+    article_count: int
+
+    @classmethod
+    def of(cls, s: Source) -> SourceOut:
+        """From a stored source."""
+        return cls(
+            id=s.id or 0,
+            title=s.title,
+            feed_url=s.feed_url,
+            site_url=s.site_url,
+            kind=s.kind,
+            added_at=s.added_at,
+            last_checked_at=s.last_checked_at,
+            last_success_at=s.last_success_at,
+            last_error=s.last_error,
+            last_error_at=s.last_error_at,
+            error_count=s.error_count,
+            next_check_at=s.next_check_at,
+            paused=s.paused,
+            article_count=s.article_count,
+        )
+
+
+class FetchOut(BaseModel):
+    """One fetch attempt from a source's log."""
+
+    url: str
+    at: datetime
+    status: int | None = Field(description="HTTP status, if a response arrived.")
+    outcome: str = Field(description="ok | not_modified | error")
+    reason: str | None
+    elapsed_ms: int | None
+
+
+class SourceDetail(SourceOut):
+    """A source with its recent fetch log."""
+
+    recent_fetches: list[FetchOut]
+
+
+class SourceList(BaseModel):
+    """All sources, by title."""
+
+    items: list[SourceOut]
+
+
+class SearchHitOut(BaseModel):
+    """One search result."""
+
+    article: ArticleSummary
+    snippet_html: str = Field(
+        description="Matching text, HTML-escaped, with matches wrapped in <mark>."
+    )
+    rank: float = Field(description="Lower is better (BM25).")
+
+    @classmethod
+    def of(cls, hit: SearchHit) -> SearchHitOut:
+        """From a store search hit."""
+        return cls(
+            article=ArticleSummary.of(hit.article), snippet_html=hit.snippet_html, rank=hit.rank
+        )
+
+
+class SearchResults(BaseModel):
+    """A page of search results."""
+
+    query: str
+    total: int = Field(description="All matches, not just this page.")
+    limit: int
+    offset: int
+    items: list[SearchHitOut]
+
+
+class Health(BaseModel):
+    """Liveness and a cheap sanity figure."""
+
+    ok: bool
+    version: str
+    article_count: int
