@@ -96,7 +96,9 @@ def test_save_article_is_idempotent_by_canonical_url(store: SQLiteStore) -> None
 def test_same_guid_with_changed_url_is_same_article(store: SQLiteStore) -> None:
     src = store.add_source(Source(feed_url="https://news.example/feed"))
     a = store.save_article(art(1), source_id=src.id, guid="urn:1")
-    b = store.save_article(art(1, url="https://news.example/moved/1"), source_id=src.id, guid="urn:1")
+    b = store.save_article(
+        art(1, url="https://news.example/moved/1"), source_id=src.id, guid="urn:1"
+    )
     assert a.article_id == b.article_id and not b.created
 
 
@@ -146,7 +148,10 @@ def test_search_words_phrases_operators_and_escaping(store: SQLiteStore) -> None
         art(
             1,
             title="Carbon tax <b>vote</b>",
-            paragraphs=["Parliament passed the carbon tax on Monday.", "Critics & unions objected."],
+            paragraphs=[
+                "Parliament passed the carbon tax on Monday.",
+                "Critics & unions objected.",
+            ],
             authors=["Jane Smith"],
             publisher="Reuters",
             url="https://www.reuters.com/a",
@@ -162,7 +167,7 @@ def test_search_words_phrases_operators_and_escaping(store: SQLiteStore) -> None
             published=datetime(2024, 1, 5, tzinfo=UTC),
         )
     )
-    hits, total = store.search("carbon tax")
+    _hits, total = store.search("carbon tax")
     assert total == 2
     phrase, n = store.search('"carbon tax"')
     assert n == 1 and phrase[0].article.title == "Carbon tax <b>vote</b>"

@@ -1,0 +1,354 @@
+"""The `progleton` command line (Typer). Every command goes through `Pipeline` or the store."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from progleton import __version__
+from progleton.config import Settings, default_data_dir
+from progleton.errors import ProgletonError
+from progleton.models import Source
+from progleton.pipeline import CrawlReport, Pipeline, SourceReport, extract_path
+from progleton.store import Store, open_store
+
+app = typer.Typer(
+    name="progleton",
+    help="Progleton: follow publishers, extract clean stories, serve a news front page.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+
+class State:
+    """Options given before the command name."""
+
+    db: str | None = None
+
+
+state = State()
+
+
+@app.callback()
+def _main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="PROGLETON_DB",
+            help="Database URL, e.g. sqlite:///news.db (default: a file in the data folder).",
+        ),
+    ] = None,
+) -> None:
+    state.db = db
+
+
+def settings() -> Settings:
+    """Settings from the environment, with the global --db applied."""
+    return Settings.from_env(db_url=state.db)
+
+
+def _open(s: Settings) -> Store:
+    try:
+        return open_store(s.db_url)
+    except ProgletonError as exc:
+        console.print(f"[red]error:[/] {exc.reason}")
+        raise typer.Exit(2) from exc
+
+
+def parse_duration(raw: str) -> float:
+    """'90s', '15m', '2h', '1d' -> seconds."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", raw.lower())
+    if not m:
+        raise typer.BadParameter(f"{raw!r} is not a duration like 30s, 15m, 2h or 1d")
+    unit = {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+    return float(m.group(1)) * unit
+
+
+class RichProgress:
+    """Draws crawl events as two progress bars: feeds and article pages."""
+
+    def __init__(self, progress: Progress, n_sources: int) -> None:
+        self.p = progress
+        self.feeds = progress.add_task("feeds", total=n_sources)
+        self.pages = progress.add_task("articles", total=0)
+
+    def source_started(self, source: Source) -> None:
+        """Nothing to draw yet."""
+
+    def entries_found(self, source: Source, count: int) -> None:
+        """Grow the article bar."""
+        total = self.p.tasks[self.pages].total or 0
+        self.p.update(self.pages, total=total + count)
+
+    def entry_done(self, source: Source, outcome: str) -> None:
+        """Advance the article bar."""
+        self.p.advance(self.pages)
+
+    def source_done(self, source: Source, report: SourceReport) -> None:
+        """Advance the feed bar; print feed failures as they happen."""
+        self.p.advance(self.feeds)
+        if report.error:
+            self.p.console.print(f"[yellow]![/] {source.title or source.feed_url}: {report.error}")
+
+
+def run_crawl(pipeline: Pipeline, quiet: bool = False) -> CrawlReport:
+    """One crawl over the due sources with a progress bar."""
+    due = pipeline.store.due_sources(datetime.now().astimezone())
+    if not due:
+        return CrawlReport()
+    with Progress(
+        TextColumn("[bold]{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        report = asyncio.run(pipeline.crawl(due, RichProgress(progress, len(due))))
+    return report
+
+
+@app.command()
+def crawl(
+    every: Annotated[
+        str | None, typer.Option(help="Keep going: crawl again after this long (e.g. 15m).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Fetch every due source once: new entries' pages are fetched, extracted and stored."""
+    s = settings()
+    store = _open(s)
+    pipeline = Pipeline(s, store)
+    interval = parse_duration(every) if every else None
+    try:
+        while True:
+            report = run_crawl(pipeline, quiet)
+            if report.sources == 0:
+                console.print("No source is due. `progleton add URL` follows a site or feed.")
+            else:
+                out.print(report.summary())
+            if interval is None:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        pipeline.close()
+        store.close()
+
+
+@app.command()
+def add(url: Annotated[str, typer.Argument(help="A feed URL or a site's homepage.")]) -> None:
+    """Follow a feed, or find the feed of a site's homepage and follow it."""
+    s = settings()
+    store = _open(s)
+    try:
+        with Pipeline(s, store) as pipeline:
+            source = asyncio.run(pipeline.add_source(url))
+    except ProgletonError as exc:
+        console.print(f"[red]Could not add {url}:[/] {exc.reason}")
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    out.print(f"Following [bold]{source.title}[/] ({source.kind}): {source.feed_url}")
+
+
+@app.command("sources")
+def list_sources() -> None:
+    """List followed sources with their health."""
+    store = _open(settings())
+    table = Table("id", "title", "articles", "last success", "last error", "next check")
+    for src in store.list_sources():
+        table.add_row(
+            str(src.id),
+            src.title or src.feed_url,
+            str(src.article_count),
+            _when(src.last_success_at),
+            src.last_error or "",
+            _when(src.next_check_at),
+        )
+    store.close()
+    out.print(table)
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+@app.command("import-opml")
+def import_opml(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Follow every feed listed in an OPML file."""
+    s = settings()
+    store = _open(s)
+    try:
+        with Pipeline(s, store) as pipeline:
+            added, new = pipeline.import_opml(file.read_bytes())
+    except ProgletonError as exc:
+        console.print(f"[red]Could not import {file}:[/] {exc.reason}")
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+    out.print(f"{len(added)} feeds in {file.name}: {new} new, {len(added) - new} already followed")
+
+
+@app.command("export-opml")
+def export_opml(
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Write every followed source as OPML 2.0."""
+    from progleton.sources import write_opml
+
+    store = _open(settings())
+    text = write_opml(store.list_sources())
+    store.close()
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def extract(
+    target: Annotated[str, typer.Argument(help="An article URL, an HTML file or a text dump.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, md or txt.")] = "json",
+    now: Annotated[
+        datetime | None,
+        typer.Option(help="Reference time for relative ages in text dumps (default: file mtime)."),
+    ] = None,
+) -> None:
+    """Extract one article and print it."""
+    from progleton.extract import render
+
+    if fmt not in {"json", "md", "txt"}:
+        raise typer.BadParameter("--format must be json, md or txt")
+    when = now.astimezone() if now else None
+    try:
+        if re.match(r"https?://", target):
+            s = settings()
+            store = _open(s)
+            try:
+                with Pipeline(s, store) as pipeline:
+                    article = asyncio.run(pipeline.extract_url(target))
+            finally:
+                store.close()
+        else:
+            path = Path(target)
+            if not path.is_file():
+                raise typer.BadParameter(f"{target} is neither a URL nor a file")
+            article = extract_path(path, when)
+    except ProgletonError as exc:
+        console.print(f"[red]Could not extract {target}:[/] {exc.reason}")
+        raise typer.Exit(1) from exc
+    sys.stdout.write(render(article, fmt).rstrip("\n") + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web front page, article pages, search, the API and feeds."""
+    _serve(settings(), host, port)
+
+
+def _serve(s: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from progleton.web.app import create_app
+
+    store = _open(s)
+    application = create_app(s, store)
+    shown = f"[{host}]" if ":" in host else host
+    out.print(
+        f"Progleton is serving {store.url} at [bold]http://{shown}:{port}/[/]  (Ctrl-C stops)"
+    )
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        store.close()
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Interface for the web site.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the web site.")] = 8000,
+    publisher_port: Annotated[
+        int, typer.Option(help="Port of the loopback publisher sites (127.0.0.2 and up).")
+    ] = 8800,
+    serve_site: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the site once the demo is built.")
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Crawl the bundled corpus from a loopback publisher server, then serve the site.
+
+    The corpus is 261 real articles from 136 publishers (see the README). The crawl is the real
+    one: HTTP, robots.txt, feeds, extraction and storage are exactly what `crawl` does.
+    Without --db the demo uses its own database, demo.db in the data folder.
+    """
+    from progleton.demo.run import build_demo
+
+    s = settings()
+    if state.db is None:
+        s = s.with_(db_url=f"sqlite:///{default_data_dir() / 'demo.db'}")
+    store = _open(s)
+    pipeline = Pipeline(s, store)
+    out.print(f"Building the demo in {s.db_url}")
+    try:
+        setup, report, publishers = build_demo(
+            pipeline, publisher_port, lambda p: run_crawl(p, quiet)
+        )
+    except OSError as exc:
+        console.print(f"[red]Cannot start the demo publishers on port {publisher_port}:[/] {exc}")
+        raise typer.Exit(1) from exc
+    out.print(
+        f"{publishers} demo publishers: {setup.followed} followed now, "
+        f"{setup.already} already followed, {len(setup.failed)} failed"
+    )
+    for line in setup.failed:
+        console.print(f"[yellow]![/] {line}")
+    if report.sources:
+        out.print(report.summary())
+    else:
+        out.print("Every demo source is up to date (nothing due).")
+    out.print(f"{store.count_articles()} articles stored.")
+    pipeline.close()
+    store.close()
+    if serve_site:
+        _serve(s, host, port)
+
+
+@app.command()
+def info() -> None:
+    """Show version, database and what is stored."""
+    s = settings()
+    store = _open(s)
+    out.print(f"Progleton {__version__}")
+    out.print(f"database:  {s.db_url}")
+    out.print(f"data dir:  {default_data_dir()}")
+    out.print(f"sources:   {len(store.list_sources())}")
+    out.print(f"articles:  {store.count_articles()}")
+    store.close()
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,389 @@
+"""Use cases: the only caller of the stages. The CLI, the web app and the scheduler call these.
+
+add_source ──► fetch + discover ──► store source
+crawl ──► for each due source: fetch feed (conditional GET) ──► parse ──► for each new entry:
+          fetch page ──► extract ──► store (one transaction per article)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+from progleton.config import Settings
+from progleton.errors import (
+    ExtractionError,
+    FeedError,
+    FetchError,
+    HTTPStatusError,
+    ProgletonError,
+)
+from progleton.extract import extract_article, extract_text_dump
+from progleton.fetch import Fetcher, RobotsCache
+from progleton.models import Article, FeedEntry, FetchLogEntry, ParsedFeed, Source, utcnow
+from progleton.sources import find_feed, parse_feed, parse_opml
+from progleton.store import Store
+
+_TEXT_SUFFIXES = {".txt", ".text", ".md"}
+
+
+class CrawlProgress(Protocol):
+    """Receives crawl events (the CLI draws a progress bar from them)."""
+
+    def source_started(self, source: Source) -> None:
+        """A source's feed is about to be fetched."""
+
+    def entries_found(self, source: Source, count: int) -> None:
+        """`count` new entries will be fetched for this source."""
+
+    def entry_done(self, source: Source, outcome: str) -> None:
+        """One entry finished: new | duplicate | failed."""
+
+    def source_done(self, source: Source, report: SourceReport) -> None:
+        """A source finished (successfully or not)."""
+
+
+@dataclass(slots=True)
+class SourceReport:
+    """What one refresh of one source did."""
+
+    source_id: int
+    feed_status: str = "ok"  # ok | not_modified | error
+    error: str | None = None
+    new: int = 0
+    duplicates: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class CrawlReport:
+    """Summary of a crawl over many sources."""
+
+    sources: int = 0
+    not_modified: int = 0
+    failed_sources: int = 0
+    new: int = 0
+    duplicates: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def add(self, r: SourceReport) -> None:
+        """Fold one source's report in."""
+        self.sources += 1
+        self.not_modified += r.feed_status == "not_modified"
+        if r.feed_status == "error":
+            self.failed_sources += 1
+            self.failures[f"feed: {failure_kind(r.error)}"] += 1
+        self.new += r.new
+        self.duplicates += r.duplicates
+        self.failures.update(r.failures)
+
+    def summary(self) -> str:
+        """One line for humans."""
+        line = (
+            f"{self.sources} sources checked ({self.not_modified} unchanged): "
+            f"{self.new} new articles, {self.duplicates} duplicates skipped"
+        )
+        total = sum(self.failures.values())
+        if total:
+            reasons = ", ".join(f"{n} {k}" for k, n in self.failures.most_common())
+            line += f", {total} failures ({reasons})"
+        else:
+            line += ", no failures"
+        return line + f" in {self.seconds:.1f} s"
+
+
+def failure_kind(reason: str | None) -> str:
+    """Group failure reasons for the summary line (e.g. 'HTTP 404', 'robots.txt')."""
+    if not reason:
+        return "unknown"
+    if reason.startswith("HTTP "):
+        return " ".join(reason.split()[:2])
+    if "robots.txt" in reason:
+        return "robots.txt"
+    return reason.split(":")[0].split("(")[0].strip()[:40]
+
+
+class Pipeline:
+    """Progleton's use cases over one store and one settings object."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self._transport = transport
+        # robots.txt verdicts outlive one crawl round (RFC 9309 allows 24 h reuse).
+        self._robots = RobotsCache()
+        # trafilatura/lxml crash when extract() runs in several threads at once (trafilatura
+        # issues #840 and #925), so all page and feed parsing goes through this one thread.
+        self._extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+
+    def close(self) -> None:
+        """Stop the extraction thread."""
+        self._extractor.shutdown(wait=True)
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _fetcher(self) -> Fetcher:
+        return Fetcher(self.settings, transport=self._transport, robots_cache=self._robots)
+
+    async def _extract(self, content: bytes, url: str) -> Article:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._extractor, extract_article, content, url)
+
+    async def _parse_feed(self, content: bytes, url: str, content_type: str | None) -> ParsedFeed:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._extractor, parse_feed, content, url, content_type)
+
+    # -- sources -------------------------------------------------------------------------
+    async def add_source(self, url: str) -> Source:
+        """Follow a feed URL or a site's homepage (its feed is discovered)."""
+        async with self._fetcher() as fetcher:
+            return await self._add(fetcher, url)
+
+    async def add_sources(self, urls: list[str]) -> list[Source | ProgletonError]:
+        """Follow many URLs concurrently (politeness still applies per host)."""
+        async with self._fetcher() as fetcher:
+
+            async def one(url: str) -> Source | ProgletonError:
+                try:
+                    return await self._add(fetcher, url)
+                except ProgletonError as exc:
+                    return exc
+
+            return list(await asyncio.gather(*(one(u) for u in urls)))
+
+    async def _add(self, fetcher: Fetcher, url: str) -> Source:
+        feed_url, _result, feed = await find_feed(fetcher, url)
+        # Caching headers are not kept here: the first crawl must see every entry.
+        source = Source(
+            feed_url=feed_url,
+            title=feed.title or feed_url,
+            site_url=feed.site_url,
+            kind=feed.kind,
+        )
+        return self.store.add_source(source)
+
+    def import_opml(self, content: bytes) -> tuple[list[Source], int]:
+        """Add every feed of an OPML file; returns (sources, how many were new)."""
+        added: list[Source] = []
+        new = 0
+        for item in parse_opml(content):
+            new += self.store.get_source_by_url(item.xml_url) is None
+            added.append(
+                self.store.add_source(
+                    Source(feed_url=item.xml_url, title=item.title or "", site_url=item.html_url)
+                )
+            )
+        return added, new
+
+    # -- crawling ------------------------------------------------------------------------
+    async def crawl(
+        self,
+        sources: list[Source] | None = None,
+        progress: CrawlProgress | None = None,
+        now: datetime | None = None,
+    ) -> CrawlReport:
+        """Refresh every due source once (or the given ones)."""
+        started = time.monotonic()
+        todo = sources if sources is not None else self.store.due_sources(now or utcnow())
+        report = CrawlReport()
+        async with self._fetcher() as fetcher:
+            results = await asyncio.gather(
+                *(self._refresh(fetcher, s, progress) for s in todo), return_exceptions=False
+            )
+        for r in results:
+            report.add(r)
+        report.seconds = time.monotonic() - started
+        return report
+
+    async def _refresh(
+        self, fetcher: Fetcher, source: Source, progress: CrawlProgress | None
+    ) -> SourceReport:
+        assert source.id is not None
+        report = SourceReport(source_id=source.id)
+        if progress:
+            progress.source_started(source)
+        checked = utcnow()
+        source.last_checked_at = checked
+        try:
+            feed = await self._fetch_feed(fetcher, source, report)
+        except (FetchError, FeedError) as exc:
+            self._record_source_error(source, exc, report, checked)
+        else:
+            source.last_success_at = checked
+            source.last_error = None
+            source.error_count = 0
+            interval = self.settings.default_interval
+            if feed is not None:
+                if feed.ttl_minutes:
+                    interval = max(interval, feed.ttl_minutes)
+                if feed.title and (not source.title or source.title == source.feed_url):
+                    source.title = feed.title
+                source.site_url = source.site_url or feed.site_url
+                source.kind = feed.kind
+                await self._ingest(fetcher, source, feed, report, progress)
+            source.next_check_at = checked + timedelta(minutes=interval)
+        await asyncio.to_thread(self.store.update_source, source)
+        if progress:
+            progress.source_done(source, report)
+        return report
+
+    async def _fetch_feed(
+        self, fetcher: Fetcher, source: Source, report: SourceReport
+    ) -> ParsedFeed | None:
+        res = await fetcher.fetch(
+            source.feed_url, etag=source.etag, last_modified=source.last_modified, accept="feed"
+        )
+        self.store.log_fetch(
+            FetchLogEntry(
+                url=source.feed_url,
+                at=utcnow(),
+                status=res.status,
+                outcome="not_modified" if res.not_modified else "ok",
+                elapsed_ms=res.elapsed_ms,
+                source_id=source.id,
+            )
+        )
+        if res.not_modified:
+            report.feed_status = "not_modified"
+            return None
+        content_type = res.content_type
+        if content_type and res.encoding:
+            content_type = f"{content_type}; charset={res.encoding}"
+        feed = await self._parse_feed(res.content, res.final_url, content_type)
+        # Only remember validators once the body was parsed, so a bad body is fetched again.
+        source.etag, source.last_modified = res.etag, res.last_modified
+        return feed
+
+    def _record_source_error(
+        self, source: Source, exc: FetchError | FeedError, report: SourceReport, at: datetime
+    ) -> None:
+        reason = exc.reason
+        report.feed_status, report.error = "error", reason
+        source.last_error, source.last_error_at = reason, at
+        source.error_count += 1
+        backoff = self.settings.default_interval * 2 ** min(source.error_count - 1, 8)
+        retry_after = getattr(exc, "retry_after", None)
+        minutes = max(float(backoff), (retry_after or 0) / 60)
+        source.next_check_at = at + timedelta(
+            minutes=min(minutes, float(self.settings.max_interval))
+        )
+        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        self.store.log_fetch(
+            FetchLogEntry(
+                url=source.feed_url,
+                at=at,
+                status=status,
+                outcome="error",
+                reason=reason,
+                source_id=source.id,
+            )
+        )
+
+    async def _ingest(
+        self,
+        fetcher: Fetcher,
+        source: Source,
+        feed: ParsedFeed,
+        report: SourceReport,
+        progress: CrawlProgress | None,
+    ) -> None:
+        assert source.id is not None
+        entries = [e for e in feed.entries if e.url]
+        seen = self.store.seen_guids(source.id, [e.guid for e in entries])
+        fresh = [e for e in entries if e.guid not in seen]
+        fresh = fresh[: self.settings.max_new_entries_per_feed]
+        if progress:
+            progress.entries_found(source, len(fresh))
+
+        async def one(entry: FeedEntry) -> None:
+            outcome = await self._process_entry(fetcher, source, entry, report)
+            if progress:
+                progress.entry_done(source, outcome)
+
+        await asyncio.gather(*(one(e) for e in fresh))
+
+    async def _process_entry(
+        self, fetcher: Fetcher, source: Source, entry: FeedEntry, report: SourceReport
+    ) -> str:
+        assert source.id is not None and entry.url is not None
+        known = self.store.find_article_id(entry.url)
+        if known is not None:
+            # Another feed already brought this page: link the entry, skip the fetch.
+            self.store.link_entry(source.id, entry, known)
+            report.duplicates += 1
+            return "duplicate"
+        try:
+            res = await fetcher.fetch(entry.url, accept="html")
+            article = await self._extract(res.content, res.final_url)
+        except (FetchError, ExtractionError) as exc:
+            reason = exc.reason
+            self.store.record_entry_failure(source.id, entry, reason)
+            report.failures[failure_kind(reason)] += 1
+            return "failed"
+        article = merge_entry(article, entry, source, res.final_url)
+        saved = await asyncio.to_thread(
+            self.store.save_article, article, source_id=source.id, guid=entry.guid
+        )
+        if saved.created:
+            report.new += 1
+            return "new"
+        report.duplicates += 1
+        return "duplicate"
+
+    # -- one page ------------------------------------------------------------------------
+    async def extract_url(self, url: str) -> Article:
+        """Fetch and extract one page (no storing)."""
+        async with self._fetcher() as fetcher:
+            res = await fetcher.fetch(url, accept="html")
+        return await self._extract(res.content, res.final_url)
+
+
+def extract_path(path: Path, now: datetime | None = None) -> Article:
+    """Extract an article from a local HTML file or a plain-text dump."""
+    data = path.read_bytes()
+    head = data[:2048].lstrip().lower()
+    is_html = head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")) or (
+        b"<p" in head and b"</" in head
+    )
+    if path.suffix.lower() in _TEXT_SUFFIXES or not is_html:
+        when = now or datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+        article = extract_text_dump(data.decode("utf-8", errors="replace"), when)
+    else:
+        article = extract_article(data, None)
+    if not article.url:
+        article.url = path.resolve().as_uri()
+    return article
+
+
+def merge_entry(article: Article, entry: FeedEntry, source: Source, final_url: str) -> Article:
+    """Fill what the page lacked from the feed entry and the source."""
+    article.url = final_url or article.url
+    if not article.title:
+        article.title = entry.title or final_url
+    if article.published is None and entry.published is not None:
+        article.published = entry.published
+    if not article.authors and entry.authors:
+        article.authors = list(entry.authors)
+    if not article.publisher:
+        article.publisher = source.title or None
+    if not article.description and entry.summary:
+        article.description = entry.summary[:500]
+    return article
