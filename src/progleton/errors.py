@@ -1,19 +1,19 @@
 """Progleton's exception tree.
 
-    ProgletonError
-    ├── ConfigError              bad settings or database URL
-    ├── FetchError               anything that stopped a fetch; `reason` is shown to users
-    │   ├── BlockedByRobots      robots.txt disallows the URL
-    │   ├── BlockedAddress       the URL resolves to an address we may not contact
-    │   ├── HTTPStatusError      the server answered with an error status
-    │   ├── TooLarge             the body exceeded the size cap
-    │   ├── FetchTimeout         connect/read/total time limit hit
-    │   └── NetworkError         DNS, connection refused, TLS, protocol errors
-    ├── FeedError                the document is not a usable feed
-    │   └── NotAFeed             an HTML page or other non-feed content
-    ├── DiscoveryError           no feed found on a site
-    ├── ExtractionError          no article could be extracted from a page
-    └── StoreError               storage failure
+ProgletonError
+├── ConfigError              bad settings or database URL
+├── FetchError               anything that stopped a fetch; `reason` is shown to users
+│   ├── BlockedByRobots      robots.txt disallows the URL
+│   ├── BlockedAddress       the URL resolves to an address we may not contact
+│   ├── HTTPStatusError      the server answered with an error status
+│   ├── TooLarge             the body exceeded the size cap
+│   ├── FetchTimeout         connect/read/total time limit hit
+│   └── NetworkError         DNS, connection refused, TLS, protocol errors
+├── FeedError                the document is not a usable feed
+│   └── NotAFeed             an HTML page or other non-feed content
+├── DiscoveryError           no feed found on a site
+├── ExtractionError          no article could be extracted from a page
+└── StoreError               storage failure
 """
 
 from __future__ import annotations

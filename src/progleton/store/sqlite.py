@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    RowMapping,
     Engine,
+    RowMapping,
     and_,
     create_engine,
     delete,
