@@ -29,8 +29,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 class State:
@@ -139,7 +139,7 @@ def crawl(
         while True:
             report = run_crawl(pipeline, quiet)
             if report.sources == 0:
-                console.print("No source is due. `progleton add URL` follows a site or feed.")
+                out.print("No source is due. `progleton add URL` follows a site or feed.")
             else:
                 out.print(report.summary())
             if interval is None:

@@ -89,16 +89,20 @@ class CrawlReport:
     def summary(self) -> str:
         """One line for humans."""
         line = (
-            f"{self.sources} sources checked ({self.not_modified} unchanged): "
-            f"{self.new} new articles, {self.duplicates} duplicates skipped"
+            f"{_n(self.sources, 'source')} checked ({self.not_modified} unchanged): "
+            f"{_n(self.new, 'new article')}, {_n(self.duplicates, 'duplicate')} skipped"
         )
         total = sum(self.failures.values())
         if total:
             reasons = ", ".join(f"{n} {k}" for k, n in self.failures.most_common())
-            line += f", {total} failures ({reasons})"
+            line += f", {_n(total, 'failure')} ({reasons})"
         else:
             line += ", no failures"
         return line + f" in {self.seconds:.1f} s"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def failure_kind(reason: str | None) -> str:
@@ -376,6 +380,10 @@ def extract_path(path: Path, now: datetime | None = None) -> Article:
 def merge_entry(article: Article, entry: FeedEntry, source: Source, final_url: str) -> Article:
     """Fill what the page lacked from the feed entry and the source."""
     article.url = final_url or article.url
+    if not article.canonical_url and entry.guid.startswith(("http://", "https://")):
+        # A permalink GUID is the publisher's own name for the page: better identity than
+        # whatever URL we happened to fetch it from.
+        article.canonical_url = entry.guid
     if not article.title:
         article.title = entry.title or final_url
     if article.published is None and entry.published is not None:

@@ -1,0 +1,116 @@
+"""The `progleton` command line, run in-process through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loopback import LoopbackServer, free_port
+from progleton.cli import app
+from progleton.sources import parse_opml
+from progleton.store import open_store
+from publisher import Publisher
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seed" / "000_6017a1295f4de872.txt"
+runner = CliRunner()
+
+
+def cli(db: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--db", f"sqlite:///{db}", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_every_command_has_help() -> None:
+    names = ["demo", "serve", "crawl", "add", "import-opml", "export-opml", "extract", "info"]
+    for name in names:
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output, name
+
+
+def test_add_crawl_info_and_summary_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "c.db"
+    monkeypatch.setenv("PROGLETON_PER_HOST_DELAY", "0")
+    with LoopbackServer() as srv:
+        Publisher(srv, count=3).install()
+        assert "Following Harbour Gazette (rss)" in cli(db, "add", srv.url("/"))
+        out = cli(db, "crawl", "--quiet")
+        assert "1 source checked (0 unchanged): 3 new articles, 0 duplicates skipped" in out
+        assert "no failures" in out
+        again = cli(db, "crawl", "--quiet")
+        assert "No source is due" in again  # next check is default_interval away
+    info = cli(db, "info")
+    assert "sources:   1" in info and "articles:  3" in info and str(db) in info
+
+
+def test_add_unreachable_reports_reason(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 'x.db'}", "add", "ftp://x/y"])
+    assert result.exit_code == 1
+    assert "Could not add" in result.output and "scheme" in result.output
+
+
+def test_opml_round_trip_through_cli(tmp_path: Path) -> None:
+    src = Path(__file__).parent / "data" / "opml" / "subscriptions.opml"
+    db = tmp_path / "o.db"
+    out = cli(db, "import-opml", str(src))
+    original = {f.xml_url for f in parse_opml(src.read_bytes())}
+    assert f"{len(original)} new" in out
+    exported = tmp_path / "out.opml"
+    cli(db, "export-opml", "--out", str(exported))
+    assert {f.xml_url for f in parse_opml(exported.read_bytes())} == original
+    # Importing the export changes nothing.
+    assert "0 new" in cli(db, "import-opml", str(exported))
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not beside the repository")
+def test_extract_seed_dump_as_json(tmp_path: Path) -> None:
+    out = cli(
+        tmp_path / "e.db",
+        "extract",
+        str(SEED),
+        "--format",
+        "json",
+        "--now",
+        "2025-04-07T18:00:00+00:00",
+    )
+    data = json.loads(out)
+    assert data["title"] == "Kremlin Says Putin Still Supports Ukraine Truce, But Questions Remain"
+    assert data["publisher"] == "The Moscow Times"
+    assert data["published"].startswith("2025-04-07T11:00:00")
+    assert len(data["paragraphs"]) == 12
+    assert data["paragraphs"][0].startswith("The Kremlin said Monday")
+    assert data["paragraphs"][-1].startswith("Ukraine says any deal should include")
+    for junk in (
+        "A Message from",
+        "Remind me later",
+        "paiment",
+        "Read Entire Article",
+        "Progleton News",
+        "7 hours ago",
+    ):
+        assert junk not in data["text"]
+
+
+@pytest.mark.slow
+def test_demo_builds_offline_and_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    port = str(free_port())
+    out = cli(db, "demo", "--no-serve", "--quiet", "--publisher-port", port)
+    assert "136 followed now" in out and "0 failed" in out
+    store = open_store(f"sqlite:///{db}")
+    count = store.count_articles()
+    assert count >= 200
+    publishers = {a.publisher for a in store.latest_articles(1000)}
+    assert len(publishers) >= 20
+    sources = store.list_sources()
+    assert {s.kind for s in sources} == {"rss", "atom", "json"}
+    assert all(s.last_error is None for s in sources)
+    # The publisher server is gone, but nothing is due, so a re-run is instant and adds nothing.
+    again = cli(db, "demo", "--no-serve", "--quiet", "--publisher-port", port)
+    assert f"{count} articles stored" in again
+    assert store.count_articles() == count
+    store.close()
