@@ -1,0 +1,278 @@
+"""Word lists and patterns behind the boilerplate detectors.
+
+Kept apart from the detectors so the rules read as data. Everything here is about *kinds* of page
+furniture (appeals, buttons, footers, link lists), never about one publisher's wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# Appeal / call-to-action lexicon: (pattern, weight). Matched on lower-cased text with quotations
+# removed, so a story quoting someone who asks for donations does not score. (Lower-cased input
+# is why the patterns are compiled without IGNORECASE: it is measurably slower.)
+APPEAL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(p), w)
+    for p, w in (
+        # Direct asks for money or membership.
+        (
+            r"\bsupport (?:us|our (?:work|journalism|reporting|newsroom|mission|coverage)"
+            r"|(?:independent|quality|local|public[- ]interest|nonprofit|fearless|trusted|free)"
+            r" (?:journalism|news|reporting|media|press))\b",
+            3.0,
+        ),
+        (
+            r"\b(?:make|give) (?:a|your) (?:[\w-]+ ){0,3}(?:gift|donation|contribution|pledge)\b",
+            3.0,
+        ),
+        (
+            r"\b(?:become|join (?:us )?as|sign up as) an? (?:[\w-]+ )?"
+            r"(?:member|subscriber|supporter|patron|sustainer|donor|insider)\b",
+            3.0,
+        ),
+        (r"\bwe need (?:your|readers'?|you)\b", 3.0),
+        (r"\b(?:with|without) (?:your|readers'?) (?:help|support)\b", 2.5),
+        (r"\byour (?:support|contribution|donation|membership|generosity)\b", 2.5),
+        (
+            r"\bconsider (?:supporting|subscribing|donating|becoming|joining|a (?:gift|donation))",
+            3.0,
+        ),
+        (
+            r"\b(?:donate|contribute|give|chip in|pledge|support us)\b(?: [\w$£€]+){0,3}"
+            r" (?:today|now|monthly|once|annually|every month)\b",
+            2.5,
+        ),
+        (r"\b(?:support|donate|subscri|give|contribute|join)\w* (?:us )?today\b", 2.0),
+        (r"\b(?:from|for|at) (?:just|only|as little as) [$£€¥₹]", 2.5),
+        (r"\bas little as\b", 1.5),
+        (r"\bno matter (?:how )?(?:big or )?small\b", 1.5),
+        (r"\bevery (?:contribution|donation|gift|dollar|pound|euro)\b", 2.0),
+        (
+            r"\b(?:reader|member|listener|viewer|donor)[- ](?:funded|supported|powered|driven)\b",
+            2.0,
+        ),
+        (r"\btax[- ]deductible\b", 1.5),
+        (r"\b(?:favou?r|something) to ask\b", 2.0),
+        (r"\bthank you for (?:reading|your support|supporting|standing|being a)\b", 2.0),
+        (r"\b(?:quick|easy|only takes a (?:minute|moment)) to (?:set up|do|give|join)\b", 2.0),
+        (r"\bcancel (?:at )?any ?time\b", 2.0),
+        (
+            r"\bkeep (?:\w+ ){0,3}(?:journalism|reporting|news|coverage) (?:free|open|independent|"
+            r"accessible|going|alive)\b",
+            2.5,
+        ),
+        # Paywalls, meters, ad-blocker walls.
+        (r"\bfree (?:articles?|stories|reads?|views?) (?:left|remaining)\b", 3.5),
+        (r"\byou(?:'ve| have) (?:reached|read|used|hit) (?:your|all|the)\b", 2.5),
+        (r"\b(?:article|monthly|reading) limit\b", 2.0),
+        (r"\balready (?:a |an )?(?:subscriber|member|registered)\b", 3.0),
+        (
+            r"\b(?:subscribe|sign up|register|log ?in|sign in) (?:now|today|here|for free|"
+            r"to (?:continue|keep reading|read|unlock|access|bookmark|comment))\b",
+            3.0,
+        ),
+        (r"\b(?:turn off|disable|pause|whitelist|allowlist) (?:your |the )?ad[- ]?block", 3.5),
+        (r"\bad[- ]?blockers?\b", 2.0),
+        (r"\bunlock\b", 1.5),
+        (r"\bpaywalls?\b", 1.0),
+        (r"\bfree trial\b", 2.0),
+        (r"\b(?:premium|digital|unlimited) (?:subscription|access|membership)\b", 2.0),
+        # Subscription-sized prices only: "$1/week", "£5 a month", not "$60,000 a year".
+        (
+            r"[$£€¥₹] ?\d{1,3}(?:\.\d\d)?(?![\d,]) ?(?:/|a|per|an?|each) ?"
+            r"(?:week|month|year|wk|mo|yr)\b",
+            3.0,
+        ),
+        # Newsletter boxes.
+        (
+            r"\b(?:sign up|subscribe|register)\b.{0,50}\b(?:newsletters?|briefings?|digest|"
+            r"emails?|inbox|alerts?)\b",
+            3.0,
+        ),
+        (
+            r"\b(?:delivered|sent|straight|direct(?:ly)?|right) (?:\w+ ){0,2}(?:to|in|into) "
+            r"your inbox\b",
+            3.0,
+        ),
+        (r"\benter your (?:e-?mail|name)\b|\byour e-?mail address\b", 2.5),
+        (
+            r"\bby (?:signing up|subscribing|registering|clicking|continuing)\b.{0,60}"
+            r"\byou (?:agree|accept|consent)",
+            3.0,
+        ),
+        (r"\b(?:privacy policy|terms of (?:use|service))\b", 1.0),
+        # Sharing / following prompts.
+        (r"\bshare (?:it|this|this (?:story|article)) with (?:a friend|friends|others)\b", 2.5),
+        (r"\bfollow us (?:on|at)\b", 2.5),
+        (
+            r"\bfollow (?:\S+ ){0,6}on (?:twitter|facebook|instagram|youtube|tiktok|linkedin|"
+            r"threads|bluesky|x)\b",
+            2.5,
+        ),
+        (
+            r"\b(?:tell|let) us (?:what you think|know what you think|your (?:views|thoughts))\b",
+            2.5,
+        ),
+        (
+            r"\bif you (?:enjoyed|liked|value|appreciate)d? (?:\w+ ){0,3}(?:article|story|"
+            r"journalism|work|reporting|newsletter|coverage)\b",
+            2.5,
+        ),
+        (r"\bfor your personal,? non-?commercial use\b", 3.5),
+        (
+            r"\b(?:delivered|sent) (?:\w+ ){0,3}(?:to|through) your "
+            r"(?:door|letterbox|mailbox|home)\b",
+            2.5,
+        ),
+        (r"\b\d+ (?:issues|editions) for [$£€]", 2.5),
+        (r"\bclick here\b", 1.5),
+        (
+            r"\bjoin (?:our|the) (?:community|conversation|commenting|discussion|mailing list)\b",
+            2.5,
+        ),
+        # Topic words: weak alone, decisive together with the features below.
+        (r"\bjournalism\b", 1.0),
+        (r"\bjournalists?\b", 0.5),
+        (r"\bindependent\b", 0.5),
+        (r"\b(?:newsroom|nonprofit|non-profit)\b", 0.5),
+        (r"\bmembers?hip\b", 1.0),
+        (r"\bsubscri(?:be|bed|bing|ption|ptions|ber|bers)\b", 1.0),
+        (r"\bdonat(?:e|es|ed|ing|ion|ions)\b", 1.0),
+        (r"\bsupport(?:ing|ers?|s)?\b", 0.75),
+        (r"\bcontribut(?:e|ion|ions|ing)\b", 0.75),
+        (r"\bnewsletters?\b", 1.0),
+    )
+)
+
+# Imperative call-to-action verbs starting a sentence or clause ("Donate now.", "— join today").
+CTA_START = re.compile(
+    r"(?:^|[.!?:;—–]\s*)(?:please\s+)?(?:support|donate|subscribe|join|give|sign up|become|help|"
+    r"contribute|click|tap|enter|register|consider|get|start|upgrade|unlock|follow|share|"
+    r"chip in|log in|sign in|try|claim|read (?:more|on|the full)|don'?t miss|want)\b",
+    _I,
+)
+
+# News-ness: reporting verbs outside quotations, weekdays, percentages.
+REPORTING = re.compile(
+    r"\b(?:said|says|told|according to|reported|reports|announced|added|stated|explained|"
+    r"wrote|tweeted|testified|alleged|confirmed|declined|ruled|voted|claimed)\b",
+    _I,
+)
+NEWS_DETAIL = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"\d+(?:\.\d+)? ?(?:%|percent\b|per cent\b)",
+    _I,
+)
+
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'll|you'd)\b", _I)
+# Case-sensitive "us" so that "US" (the country) is not the publisher speaking.
+FIRST_PLURAL = re.compile(
+    r"\b(?:[Ww]e|WE|[Oo]ur|OUR|[Oo]urs|us|Us|[Ww]e're|[Ww]e've|[Ww]e'll|[Ww]e'd|[Oo]urselves)\b"
+)
+MONEY = re.compile(r"[$£€¥₹] ?\d|\b\d+ ?(?:dollars|euros|pounds|rupees)\b", _I)
+# The publisher talking about itself: "our work", "our staff", "our reporting"...
+SELF_REFERENCE = re.compile(
+    r"\b(?:our|we) (?:\w+ ){0,2}(?:work|staff|journalis\w+|report\w*|newsroom|readers?|"
+    r"coverage|publication|outlet|editors?|newspaper|stories|mission|team|site|independence)\b|"
+    r"\bjournalis\w+\b|\bnewsroom\b|\bdear readers?\b",
+    _I,
+)
+
+# Quotations, to be ignored when judging who is speaking. Straight and curly double quotes; the
+# single quote is left alone because it doubles as the apostrophe.
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
+
+# Salutations that open a letter to the reader ("Dear readers,").
+SALUTATION = re.compile(r"^(?:dear|hello|hi|to our)\s[\w\s,'’-]{0,40}[,:!.]?$", _I)
+
+# Headings that introduce a publisher message or a link list rather than the story.
+MESSAGE_HEADING = re.compile(
+    r"^(?:an? )?(?:(?:important|personal|special|quick) )?(?:message|note|word|letter|update|"
+    r"request|appeal) (?:from|to) .{2,60}[:.!]?$",
+    _I,
+)
+
+# UI labels: whole lines that are buttons, links or widget furniture. Compared after
+# normalisation (lower case, punctuation and arrows stripped).
+UI_LABELS: frozenset[str] = frozenset(
+    """
+    continue|continue reading|keep reading|read more|read less|read on|read entire article|
+    read full article|read the full article|read full story|read the full story|read article|
+    read original article|read the original article|view original|view article|see more|
+    show more|show less|load more|more|next|previous|next article|previous article|next story|
+    back|back to top|top|close|close this|dismiss|cancel|ok|okay|got it|no thanks|no thank you|
+    not now|maybe later|remind me later|later|skip|skip to content|skip to main content|skip ad|
+    skip navigation|menu|open menu|search|home|share|share this|share this article|
+    share this story|share on facebook|share on twitter|share on x|share on linkedin|
+    share via email|tweet|email|e-mail|print|copy link|copy url|link copied|save|save article|
+    bookmark|comment|comments|view comments|show comments|leave a comment|add a comment|reply|
+    sign in|log in|login|sign out|log out|sign up|register|subscribe|subscribe now|
+    subscribe today|donate|donate now|give now|support us|support now|join|join now|join us|
+    become a member|accept|accept all|accept cookies|accept all cookies|reject all|
+    manage cookies|cookie settings|manage preferences|privacy policy|terms of use|
+    terms of service|terms and conditions|contact us|about us|advertisement|advertising|ad|
+    ads|sponsored|sponsored content|paid content|promoted|related|related articles|
+    related stories|related content|related coverage|recommended|recommended for you|
+    you may also like|you might also like|most read|most popular|popular|trending|trending now|
+    don't miss|dont miss|see also|more stories|also read|read also|read next|up next|
+    listen|listen to this article|watch|watch now|play|play video|video|photo|photos|image|
+    gallery|open gallery|view gallery|enlarge|expand|collapse|toggle navigation|follow us|
+    follow|like|tags|topics|filed under|categories|print this page|newsletter|newsletters|
+    sign up for our newsletter|subscribe to our newsletter|payment methods|order reprints|
+    reprints|print article|email article|this article has been sent to|
+    accepted payment methods|loading|loading comments|view all|see all|show all
+    """.replace("\n", "")
+    .replace("    ", "")
+    .split("|")
+)
+
+# Lines that introduce a list of other stories: the rest of a tail is recirculation, not body.
+LINK_LIST_HEADING = re.compile(
+    r"^(?:related(?: (?:articles?|stories|content|coverage|reading|posts?|links?))?|"
+    r"more (?:from \S.{0,40}|stories|news|coverage|to read|on this (?:story|topic))|"
+    r"most (?:read|popular|viewed|shared)\b.{0,30}|"
+    r"(?:you )?(?:may|might) also (?:like|enjoy|be interested in)|"
+    r"recommended(?: for you| stories| reading)?|"
+    r"(?:top|latest|trending) (?:stories|news|headlines)|"
+    r"don'?t miss|see also|read (?:next|also)|also (?:read|on \S+)|up next|popular(?: now)?|"
+    r"what to read next|editor'?s? picks?|(?:in )?other news)\s*[:.…]*$",
+    _I,
+)
+
+# "Read more: Other headline", "Related: ...", "[Related: ...]", "Also on site.com ...".
+LINK_OUT = re.compile(
+    r"^\[?(?:read more|more|related(?: post| video| article| story| coverage)?|see more|see also|"
+    r"also read|read also|read next|watch|listen|don'?t miss|more on this|recommended|"
+    r"more from [\w .&'-]{1,40}|also on [\w.-]+|click to (?:read|watch|see)|filed under|tags|"
+    r"topics|categories)\s*[:|»›>\-–—]|^also on [\w-]+\.[a-z]{2,}\s",
+    _I,
+)
+
+# Aggregator chrome: pointers to the original instead of content.
+CHROME = re.compile(
+    r"^(?:read (?:the )?(?:entire|full|whole|original|complete) (?:article|story|post|report)"
+    r"(?: (?:at|on|from) .{1,60})?|continue reading(?: (?:at|on) .{1,60})?|"
+    r"(?:source|via|view (?:the )?original(?: article)?(?: at| on)?)[:\s].{1,80})[.!]?$",
+    _I,
+)
+
+# Copyright and site footers ("© 2024 X. All rights reserved", "X News @2023").
+FOOTER = re.compile(
+    r"©|\(c\)\s*(?:19|20)\d\d|^copyright\b|\bcopyright\s*(?:©\s*)?(?:19|20)\d\d|"
+    r"\ball rights reserved\b|(?<![\w.])@\s?(?:19|20)\d\d\b|\bpowered by \w+",
+    _I,
+)
+
+# Counter-ish fragments that ride along with dates: "1", "3 comments", "5 min read".
+COUNTER = re.compile(
+    r"^(?:\d+|\d+[.,]?\d*[km]?\s*(?:comments?|views?|shares?|likes?|reactions?|replies|"
+    r"min(?:ute)?s?(?: read)?|read))$",
+    _I,
+)
+READING_TIME = re.compile(
+    r"^(?:(?:estimated )?reading time|read time|tempo de leitura|lesezeit|temps de lecture|"
+    r"tiempo de lectura)\s*:?\s*\d+\s*\w+$|^\d+\s*(?:-| )?min(?:ute)?s?\.? read$",
+    _I,
+)

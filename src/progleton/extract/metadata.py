@@ -1,0 +1,310 @@
+"""Page metadata from an HTML tree: <meta> tags, <link rel=canonical>, JSON-LD, <title>/<h1>.
+
+Each field lists its sources in priority order; the first usable value wins. Dates in the future
+are dropped here, so a later source can still answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+from courlan import normalize_url
+from htmldate import find_date
+
+from progleton.extract.dates import parse_datetime, plausible_date
+from progleton.extract.language import normalize_code
+from progleton.extract.names import clean_authors, clean_publisher
+from progleton.extract.names import key as name_key
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "blogposting",
+        "socialmediaposting", "liveblogposting", "scholarlyarticle", "techarticle", "report",
+    }
+)  # fmt: skip
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—\-:·•»/]\s+|\s*\|\s*")
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "article:published", "datepublished",
+    "publishdate", "publish-date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date",
+    "dc.date.issued", "dcterms.created", "date", "cxenseparse:recs:publishtime",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """Metadata read from the page itself (before body extraction)."""
+
+    title: str | None = None
+    canonical_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    language: str | None = None
+    image: str | None = None
+    publisher: str | None = None
+    description: str | None = None
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """Parse HTML leniently; None when there is no document at all."""
+    # lxml refuses str input that still carries an XML encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def read_metadata(
+    tree: lxml.html.HtmlElement, html: str, url: str | None, now: datetime
+) -> PageMeta:
+    """Collect every metadata field the page states about itself."""
+    meta = _meta_tags(tree)
+    ld = list(_json_ld_articles(tree))
+    base = url or _first(meta, "og:url")
+    site = clean_publisher(
+        _first(meta, "og:site_name") or _ld_publisher(ld) or _first(meta, "application-name")
+    )
+    raw_title = (
+        _first(meta, "og:title", "twitter:title")
+        or _ld_str(ld, "headline")
+        or _text(tree.find(".//h1"))
+        or _text(tree.find(".//title"))
+    )
+    return PageMeta(
+        title=strip_site_suffix(raw_title, [site or "", urlsplit(base or "").hostname or ""])
+        if raw_title
+        else None,
+        canonical_url=_canonical(tree, meta, url),
+        authors=_authors(meta, ld, site),
+        published=_published(meta, ld, html, url, now),
+        language=normalize_code(tree.get("lang") or tree.get("xml:lang"))
+        or normalize_code(_first(meta, "content-language", "og:locale", "dc.language")),
+        image=_absolute(
+            _first(
+                meta,
+                "og:image",
+                "og:image:url",
+                "og:image:secure_url",
+                "twitter:image",
+                "twitter:image:src",
+            )
+            or _ld_image(ld),
+            base,
+        ),
+        publisher=site,
+        description=_first(meta, "description", "og:description", "twitter:description")
+        or _ld_str(ld, "description"),
+    )
+
+
+def clean_url(raw: str | None, base: str | None = None) -> str | None:
+    """Absolute, normalised URL without fragment or tracking parameters (utm_*, fbclid...)."""
+    if not raw or not raw.strip():
+        return None
+    absolute = urljoin(base, raw.strip()) if base else raw.strip()
+    if urlsplit(absolute).scheme not in ("http", "https"):
+        return None
+    try:
+        return urldefrag(normalize_url(absolute, strict=False))[0]
+    except (ValueError, AttributeError):
+        return None
+
+
+def strip_site_suffix(title: str, names: list[str]) -> str:
+    """Remove " | Site", " - Site" (or a "Site: " prefix) when the part names the site."""
+    title = " ".join(title.split())
+    keys = {name_key(n) for n in names if name_key(n)}
+    # A host name stands for its site: "nytimes.com" -> "nytimes".
+    keys |= {k.split(".")[-2] for k in keys if k.count(".") >= 1}
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _TITLE_SEPARATORS.findall(title)
+
+    def names_site(part: str) -> bool:
+        k = name_key(part)
+        return bool(k) and any(k == s or (len(s) > 3 and (k in s or s in k)) for s in keys)
+
+    while len(parts) > 1 and names_site(parts[-1]):
+        parts.pop()
+        seps.pop()
+    while len(parts) > 1 and names_site(parts[0]):
+        parts.pop(0)
+        seps.pop(0)
+    # An unnamed short tail after a pipe is still a site or section label ("Title | Politics").
+    if len(parts) > 1 and seps[-1].strip() == "|" and len(parts[-1].split()) <= 4:
+        parts.pop()
+        seps.pop()
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:], strict=True):
+        out += sep + part
+    return out.strip()
+
+
+def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for el in tree.iter("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        value = el.get("content")
+        if key and value and value.strip():
+            found.setdefault(key.strip().lower(), []).append(" ".join(value.split()))
+    return found
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        for value in meta.get(key, []):
+            if value:
+                return value
+    return None
+
+
+def _text(el: lxml.html.HtmlElement | None) -> str | None:
+    if el is None:
+        return None
+    text = " ".join(el.text_content().split())
+    return text or None
+
+
+def _json_ld_articles(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Article-like JSON-LD objects, most specific types first."""
+    found: list[tuple[int, dict[str, Any]]] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text.strip().rstrip(";"), strict=False)
+        except ValueError:
+            continue
+        for obj in _walk(data):
+            types = obj.get("@type")
+            names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+            if names & _ARTICLE_TYPES:
+                found.append((0 if "article" not in names else 1, obj))
+            elif "datePublished" in obj and "webpage" in names:
+                found.append((2, obj))
+    yield from (obj for _, obj in sorted(found, key=lambda pair: pair[0]))
+
+
+def _walk(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                yield from _walk(data[key], depth + 1)
+
+
+def _ld_str(ld: list[dict[str, Any]], key: str) -> str | None:
+    for obj in ld:
+        value = obj.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _ld_publisher(ld: list[dict[str, Any]]) -> str | None:
+    for obj in ld:
+        pub = obj.get("publisher")
+        pub = pub[0] if isinstance(pub, list) and pub else pub
+        if isinstance(pub, dict) and isinstance(pub.get("name"), str) and pub["name"].strip():
+            return str(pub["name"]).strip()
+    return None
+
+
+def _ld_image(ld: list[dict[str, Any]]) -> str | None:
+    for obj in ld:
+        image = obj.get("image")
+        image = image[0] if isinstance(image, list) and image else image
+        if isinstance(image, dict):
+            image = image.get("url") or image.get("contentUrl")
+        if isinstance(image, str) and image.strip():
+            return image.strip()
+    return None
+
+
+def _absolute(raw: str | None, base: str | None) -> str | None:
+    if not raw:
+        return None
+    value = urljoin(base, raw.strip()) if base else raw.strip()
+    if value.startswith("//"):
+        value = "https:" + value
+    return value if urlsplit(value).scheme in ("http", "https") else None
+
+
+def _canonical(
+    tree: lxml.html.HtmlElement, meta: dict[str, list[str]], url: str | None
+) -> str | None:
+    hrefs = [
+        el.get("href")
+        for el in tree.iter("link")
+        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href")
+    ]
+    for raw in [*hrefs, _first(meta, "og:url")]:
+        found = clean_url(raw, url)
+        if not found:
+            continue
+        # Templates that point every page at the home page do not name this article.
+        if url and urlsplit(found).path in ("", "/") and urlsplit(url).path not in ("", "/"):
+            continue
+        return found
+    return None
+
+
+def _authors(meta: dict[str, list[str]], ld: list[dict[str, Any]], site: str | None) -> list[str]:
+    from_meta = [
+        v
+        for k in (
+            "author",
+            "article:author",
+            "byl",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+        )
+        for v in meta.get(k, [])
+    ]
+    from_ld: list[str] = []
+    for obj in ld[:1]:
+        value = obj.get("author")
+        for item in value if isinstance(value, list) else [value]:
+            name = item.get("name") if isinstance(item, dict) else item
+            if isinstance(name, str):
+                from_ld.append(name)
+            elif isinstance(name, list):
+                from_ld.extend(n for n in name if isinstance(n, str))
+    for source in (from_meta, from_ld):
+        names = clean_authors(source, site)
+        if names:
+            return names
+    return []
+
+
+def _published(
+    meta: dict[str, list[str]], ld: list[dict[str, Any]], html: str, url: str | None, now: datetime
+) -> datetime | None:
+    for raw in [_ld_str(ld, "datePublished"), *(_first(meta, k) for k in _PUBLISHED_META)]:
+        found = plausible_date(parse_datetime(raw), now)
+        if found:
+            return found
+    try:
+        guessed = find_date(
+            html, original_date=True, url=url, outputformat="%Y-%m-%dT%H:%M:%S%z", max_date=now
+        )
+    except Exception:  # htmldate parses arbitrary pages; a crash there must not lose the article
+        return None
+    return plausible_date(parse_datetime(guessed), now)
