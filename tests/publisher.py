@@ -54,10 +54,10 @@ def article_page(n: int, title: str, published: datetime, canonical: str) -> byt
 <link rel="canonical" href="{canonical}">
 <meta property="og:site_name" content="Harbour Gazette">
 <meta property="article:published_time" content="{published.isoformat()}">
-<meta name="author" content="Ada Reporter">
+<meta name="author" content="Ada Lovelace">
 </head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
-<main><article><h1>{html.escape(title)}</h1><p class="byline">By Ada Reporter</p>
+<main><article><h1>{html.escape(title)}</h1><p class="byline">By Ada Lovelace</p>
 {body}
 {APPEAL}
 </article>

@@ -48,7 +48,7 @@ def test_add_homepage_discovers_feed_then_crawl_stores_clean_articles(
             assert a.paragraphs == paragraphs_for(n)  # exactly the story, no appeal or footer
             assert a.canonical_url == pub.canonical(n)
             assert a.publisher == "Harbour Gazette"
-            assert a.authors == ["Ada Reporter"]
+            assert a.authors == ["Ada Lovelace"]
         health = store.get_source(source.id or 0)
         assert health is not None and health.last_success_at is not None
         assert health.last_error is None and health.next_check_at is not None
