@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from loopback import LoopbackServer, free_port
 from progleton.cli import app
+from progleton.models import utcnow
 from progleton.sources import parse_opml
 from progleton.store import open_store
 from publisher import Publisher
@@ -27,6 +28,7 @@ def cli(db: Path, *args: str) -> str:
 
 def test_every_command_has_help() -> None:
     names = ["demo", "serve", "crawl", "add", "import-opml", "export-opml", "extract", "info"]
+    names += ["sources", "pause", "resume", "remove"]
     for name in names:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, name
@@ -45,6 +47,26 @@ def test_add_crawl_info_and_summary_line(tmp_path: Path, monkeypatch: pytest.Mon
         assert "No source is due" in again  # next check is default_interval away
     info = cli(db, "info")
     assert "sources:   1" in info and "articles:  3" in info and str(db) in info
+
+
+def test_pause_resume_remove(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    cli(db, "import-opml", str(Path(__file__).parent / "data" / "opml" / "subscriptions.opml"))
+    store = open_store(f"sqlite:///{db}")
+    first = store.list_sources()[0]
+    assert first.id is not None
+    assert "Paused" in cli(db, "pause", str(first.id))
+    paused = store.get_source(first.id)
+    assert paused is not None and paused.paused
+    assert first.id not in {s.id for s in store.due_sources(utcnow())}
+    assert "paused" in cli(db, "sources")
+    assert "Resumed" in cli(db, "resume", str(first.id))
+    assert first.id in {s.id for s in store.due_sources(utcnow())}
+    assert "Removed" in cli(db, "remove", str(first.id))
+    assert store.get_source(first.id) is None
+    missing = runner.invoke(app, ["--db", f"sqlite:///{db}", "resume", "9999"])
+    assert missing.exit_code == 1 and "No source with id 9999" in missing.output
+    store.close()
 
 
 def test_add_unreachable_reports_reason(tmp_path: Path) -> None:

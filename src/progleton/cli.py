@@ -180,10 +180,54 @@ def list_sources() -> None:
             str(src.article_count),
             _when(src.last_success_at),
             src.last_error or "",
-            _when(src.next_check_at),
+            "paused" if src.paused else _when(src.next_check_at),
         )
     store.close()
     out.print(table)
+
+
+def _set_paused(source_id: int, paused: bool) -> None:
+    store = _open(settings())
+    try:
+        source = store.get_source(source_id)
+        if source is None:
+            console.print(f"[red]No source with id {source_id}[/] (see `progleton sources`)")
+            raise typer.Exit(1)
+        source.paused = paused
+        if not paused:
+            # Resuming means "try again now", with a clean failure streak.
+            source.next_check_at = None
+            source.error_count = 0
+        store.update_source(source)
+    finally:
+        store.close()
+    verb = "Paused" if paused else "Resumed"
+    out.print(f"{verb} {source.title or source.feed_url}")
+
+
+@app.command()
+def pause(source_id: Annotated[int, typer.Argument(help="Source id (see `sources`).")]) -> None:
+    """Stop checking a source until it is resumed."""
+    _set_paused(source_id, True)
+
+
+@app.command()
+def resume(source_id: Annotated[int, typer.Argument(help="Source id (see `sources`).")]) -> None:
+    """Resume a paused source; it is checked on the next crawl."""
+    _set_paused(source_id, False)
+
+
+@app.command()
+def remove(source_id: Annotated[int, typer.Argument(help="Source id (see `sources`).")]) -> None:
+    """Stop following a source. Its stored articles stay."""
+    store = _open(settings())
+    try:
+        if not store.remove_source(source_id):
+            console.print(f"[red]No source with id {source_id}[/] (see `progleton sources`)")
+            raise typer.Exit(1)
+    finally:
+        store.close()
+    out.print(f"Removed source {source_id}; its articles stay.")
 
 
 def _when(value: datetime | None) -> str:

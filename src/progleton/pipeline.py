@@ -8,11 +8,12 @@ crawl ──► for each due source: fetch feed (conditional GET) ──► pars
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -28,7 +29,16 @@ from progleton.errors import (
 )
 from progleton.extract import extract_article, extract_text_dump
 from progleton.fetch import Fetcher, RobotsCache
-from progleton.models import Article, FeedEntry, FetchLogEntry, ParsedFeed, Source, utcnow
+from progleton.models import (
+    Article,
+    FeedEntry,
+    FetchLogEntry,
+    FetchResult,
+    ParsedFeed,
+    Source,
+    utcnow,
+)
+from progleton.schedule import SchedulePolicy, next_check_after_failure, next_check_after_success
 from progleton.sources import find_feed, parse_feed, parse_opml
 from progleton.store import Store
 
@@ -58,6 +68,7 @@ class SourceReport:
     source_id: int
     feed_status: str = "ok"  # ok | not_modified | error
     error: str | None = None
+    schedule: str = ""  # why the next check is when it is
     new: int = 0
     duplicates: int = 0
     failures: Counter[str] = field(default_factory=Counter)
@@ -133,6 +144,8 @@ class Pipeline:
         # trafilatura/lxml crash when extract() runs in several threads at once (trafilatura
         # issues #840 and #925), so all page and feed parsing goes through this one thread.
         self._extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        self._policy = SchedulePolicy.from_settings(settings)
+        self._rng = random.Random()
 
     def close(self) -> None:
         """Stop the extraction thread."""
@@ -224,26 +237,27 @@ class Pipeline:
         report = SourceReport(source_id=source.id)
         if progress:
             progress.source_started(source)
+        # The schedule reads the source as it was before this check (error count, last gap).
+        previous = replace(source)
         checked = utcnow()
         source.last_checked_at = checked
         try:
-            feed = await self._fetch_feed(fetcher, source, report)
+            result, feed = await self._fetch_feed(fetcher, source, report)
         except (FetchError, FeedError) as exc:
-            self._record_source_error(source, exc, report, checked)
+            self._record_source_error(previous, source, exc, report, checked)
         else:
             source.last_success_at = checked
             source.last_error = None
             source.error_count = 0
-            interval = self.settings.default_interval
             if feed is not None:
-                if feed.ttl_minutes:
-                    interval = max(interval, feed.ttl_minutes)
                 if feed.title and (not source.title or source.title == source.feed_url):
                     source.title = feed.title
                 source.site_url = source.site_url or feed.site_url
                 source.kind = feed.kind
                 await self._ingest(fetcher, source, feed, report, progress)
-            source.next_check_at = checked + timedelta(minutes=interval)
+            source.next_check_at, report.schedule = next_check_after_success(
+                previous, feed, result, checked, self._policy, self._rng
+            )
         await asyncio.to_thread(self.store.update_source, source)
         if progress:
             progress.source_done(source, report)
@@ -251,7 +265,7 @@ class Pipeline:
 
     async def _fetch_feed(
         self, fetcher: Fetcher, source: Source, report: SourceReport
-    ) -> ParsedFeed | None:
+    ) -> tuple[FetchResult, ParsedFeed | None]:
         res = await fetcher.fetch(
             source.feed_url, etag=source.etag, last_modified=source.last_modified, accept="feed"
         )
@@ -267,28 +281,33 @@ class Pipeline:
         )
         if res.not_modified:
             report.feed_status = "not_modified"
-            return None
+            return res, None
         content_type = res.content_type
         if content_type and res.encoding:
             content_type = f"{content_type}; charset={res.encoding}"
         feed = await self._parse_feed(res.content, res.final_url, content_type)
         # Only remember validators once the body was parsed, so a bad body is fetched again.
         source.etag, source.last_modified = res.etag, res.last_modified
-        return feed
+        return res, feed
 
     def _record_source_error(
-        self, source: Source, exc: FetchError | FeedError, report: SourceReport, at: datetime
+        self,
+        previous: Source,
+        source: Source,
+        exc: FetchError | FeedError,
+        report: SourceReport,
+        at: datetime,
     ) -> None:
         reason = exc.reason
         report.feed_status, report.error = "error", reason
+        plan = next_check_after_failure(previous, exc, at, self._policy, self._rng)
         source.last_error, source.last_error_at = reason, at
-        source.error_count += 1
-        backoff = self.settings.default_interval * 2 ** min(source.error_count - 1, 8)
-        retry_after = getattr(exc, "retry_after", None)
-        minutes = max(float(backoff), (retry_after or 0) / 60)
-        source.next_check_at = at + timedelta(
-            minutes=min(minutes, float(self.settings.max_interval))
-        )
+        source.error_count = previous.error_count + 1
+        source.next_check_at = plan.next_check
+        report.schedule = plan.reason
+        if plan.pause:
+            source.paused = True
+            source.last_error = plan.reason
         status = exc.status if isinstance(exc, HTTPStatusError) else None
         self.store.log_fetch(
             FetchLogEntry(
