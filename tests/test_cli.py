@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from loopback import LoopbackServer, free_port
+from loopback import LOOPBACK, LoopbackServer, free_port
 from progleton.cli import app
 from progleton.models import utcnow
 from progleton.sources import parse_opml
@@ -37,6 +37,7 @@ def test_every_command_has_help() -> None:
 def test_add_crawl_info_and_summary_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "c.db"
     monkeypatch.setenv("PROGLETON_PER_HOST_DELAY", "0")
+    monkeypatch.setenv("PROGLETON_ALLOW_HOSTS", LOOPBACK)
     with LoopbackServer() as srv:
         Publisher(srv, count=3).install()
         assert "Following Harbour Gazette (rss)" in cli(db, "add", srv.url("/"))
@@ -136,3 +137,30 @@ def test_demo_builds_offline_and_is_idempotent(tmp_path: Path) -> None:
     assert f"{count} articles stored" in again
     assert store.count_articles() == count
     store.close()
+
+
+@pytest.mark.slow
+def test_serve_prints_url_once_listening_and_refuses_busy_port(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import httpx
+
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    port = free_port()
+    cmd = [sys.executable, "-m", "progleton", "--db", db, "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200 and "Progleton" in page.text
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        busy = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        assert busy.returncode == 1
+        assert f"Cannot listen on 127.0.0.1:{port}" in busy.stderr
+        assert "serving" not in busy.stdout
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -215,3 +215,11 @@ def test_fetch_log(store: SQLiteStore) -> None:
 def test_naive_datetimes_are_rejected(store: SQLiteStore) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         store.save_article(art(1, published=datetime(2025, 1, 1)))
+
+
+def test_query_reports_ignored_operators() -> None:
+    from progleton.store.query import parse_query
+
+    q = parse_query("climate after:notadate before:2025-01-01")
+    assert q.words == ["climate"] and q.after is None and q.before is not None
+    assert q.problems == ["after:notadate was ignored: dates are written YYYY-MM-DD"]

@@ -270,3 +270,10 @@ def test_app_opens_and_closes_its_own_store(
         assert client.get("/api/v1/health").json()["article_count"] == 0
         assert not closed
     assert closed == [True]
+
+
+def test_search_explains_ignored_operators_and_shows_query_once(world: World) -> None:
+    page = make_client(world.store).get("/search", params={"q": '"carbon tax" after:31-12-2024'})
+    assert page.status_code == 200
+    assert "after:31-12-2024 was ignored: dates are written YYYY-MM-DD" in page.text
+    assert "<q>" not in page.text

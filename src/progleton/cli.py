@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 import sys
 import time
 from datetime import datetime
@@ -42,8 +43,20 @@ class State:
 state = State()
 
 
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"progleton {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
     db: Annotated[
         str | None,
         typer.Option(
@@ -54,6 +67,11 @@ def _main(
     ] = None,
 ) -> None:
     state.db = db
+
+
+def demo_db_url() -> str:
+    """Where `progleton demo` keeps its database unless --db says otherwise."""
+    return f"sqlite:///{default_data_dir() / 'demo.db'}"
 
 
 def settings() -> Settings:
@@ -183,7 +201,10 @@ def list_sources() -> None:
             "paused" if src.paused else _when(src.next_check_at),
         )
     store.close()
-    out.print(table)
+    if table.row_count:
+        out.print(table)
+    else:
+        out.print("No sources yet. `progleton add URL` follows a site or a feed.")
 
 
 def _set_paused(source_id: int, paused: bool) -> None:
@@ -310,24 +331,46 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the web front page, article pages, search, the API and feeds."""
-    _serve(settings(), host, port)
+    sock = _listen(host, port)
+    _serve(settings(), sock)
 
 
-def _serve(s: Settings, host: str, port: int) -> None:
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the site's socket before any slow work, so a busy port fails at once."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        console.print(
+            f"[red]Cannot listen on {host}:{port}:[/] {exc.strerror or exc}. "
+            "Is another server running there? Choose another with --port."
+        )
+        raise typer.Exit(1) from exc
+    sock.listen(2048)
+    return sock
+
+
+def _serve(s: Settings, sock: socket.socket) -> None:
     import uvicorn
 
     from progleton.web.app import create_app
 
     store = _open(s)
     application = create_app(s, store)
+    host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(application, log_level="warning", access_log=False)
     out.print(
         f"Progleton is serving {store.url} at [bold]http://{shown}:{port}/[/]  (Ctrl-C stops)"
     )
     try:
-        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
         store.close()
+        sock.close()
 
 
 @app.command()
@@ -352,7 +395,8 @@ def demo(
 
     s = settings()
     if state.db is None:
-        s = s.with_(db_url=f"sqlite:///{default_data_dir() / 'demo.db'}")
+        s = s.with_(db_url=demo_db_url())
+    sock = _listen(host, port) if serve_site else None
     store = _open(s)
     pipeline = Pipeline(s, store)
     out.print(f"Building the demo in {s.db_url}")
@@ -376,8 +420,8 @@ def demo(
     out.print(f"{store.count_articles()} articles stored.")
     pipeline.close()
     store.close()
-    if serve_site:
-        _serve(s, host, port)
+    if sock is not None:
+        _serve(s, sock)
 
 
 @app.command()
@@ -391,6 +435,9 @@ def info() -> None:
     out.print(f"sources:   {len(store.list_sources())}")
     out.print(f"articles:  {store.count_articles()}")
     store.close()
+    demo_path = default_data_dir() / "demo.db"
+    if s.db_url != demo_db_url() and demo_path.exists():
+        out.print(f"demo:      `progleton --db {demo_db_url()} ...` reads the demo's database")
 
 
 def main() -> None:

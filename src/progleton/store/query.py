@@ -27,6 +27,7 @@ class ParsedQuery:
     author: str | None = None
     before: datetime | None = None
     after: datetime | None = None
+    problems: list[str] = field(default_factory=list)  # operators that were ignored, and why
 
     @property
     def has_text(self) -> bool:
@@ -67,10 +68,14 @@ def parse_query(raw: str) -> ParsedQuery:
                 q.source = value.lower()
             elif op == "author":
                 q.author = value.lower()
-            elif op == "before":
-                q.before = _parse_day(value)
-            elif op == "after":
-                q.after = _parse_day(value)
+            else:
+                day = _parse_day(value)
+                if day is None:
+                    q.problems.append(f"{op}:{value} was ignored: dates are written YYYY-MM-DD")
+                elif op == "before":
+                    q.before = day
+                else:
+                    q.after = day
             continue
         if tok in quoted and " " in tok:
             q.phrases.append(tok)

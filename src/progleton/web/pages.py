@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from progleton.models import Article
 from progleton.store import Cursor
+from progleton.store.query import parse_query
 from progleton.web.deps import GET_HEAD, RendererDep, SettingsDep, StoreDep
 from progleton.web.present import (
     lang_tag,
@@ -185,6 +186,7 @@ def search_page(
         {
             "title": f"Search: {query}" if query else "Search",
             "q": query,
+            "problems": parse_query(query).problems if query else [],
             "cards": cards,
             "total": total,
             "page": page,
