@@ -39,7 +39,7 @@ def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.db'}"
     first = open_store(url)
     assert isinstance(first, SQLiteStore)
-    assert current_revision(first.engine) == "0001"
+    assert current_revision(first.engine) == "0002"
     first.close()
     again = open_store(url)  # second open must not re-run or fail
     assert isinstance(again, SQLiteStore)
@@ -223,3 +223,32 @@ def test_query_reports_ignored_operators() -> None:
     q = parse_query("climate after:notadate before:2025-01-01")
     assert q.words == ["climate"] and q.after is None and q.before is not None
     assert q.problems == ["after:notadate was ignored: dates are written YYYY-MM-DD"]
+
+
+def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from progleton.store.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "insert into sources (feed_url, title, kind, added_at, error_count, paused) "
+            "values ('https://old.example/feed', 'Old', 'rss', '2025-01-01 00:00:00', 0, 0)"
+        )
+    engine.dispose()
+    store = open_store(url)
+    assert isinstance(store, SQLiteStore)
+    assert current_revision(store.engine) == "0002"
+    (old,) = store.list_sources()
+    assert (old.title, old.websub_state, old.schedule_note) == ("Old", None, None)
+    old.websub_state, old.schedule_note = "subscribed", "every ~30 min"
+    store.update_source(old)
+    again = store.get_source(old.id or 0)
+    assert again is not None and again.websub_state == "subscribed"

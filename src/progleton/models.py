@@ -34,6 +34,13 @@ class Source:
     error_count: int = 0
     next_check_at: datetime | None = None
     paused: bool = False
+    schedule_note: str | None = None  # why the next check is when it is
+    # WebSub (push): the hub the feed advertises and our subscription to it.
+    websub_hub: str | None = None
+    websub_topic: str | None = None
+    websub_secret: str | None = None
+    websub_state: str | None = None  # pending | subscribed | denied
+    websub_lease_until: datetime | None = None
     article_count: int = 0
 
 
@@ -60,6 +67,8 @@ class ParsedFeed:
     entries: list[FeedEntry] = field(default_factory=list)
     ttl_minutes: int | None = None
     warnings: list[str] = field(default_factory=list)
+    hub_url: str | None = None  # <link rel="hub">: a WebSub hub that pushes updates
+    self_url: str | None = None  # <link rel="self">: the topic URL to subscribe to
 
 
 @dataclass(slots=True)

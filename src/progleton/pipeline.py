@@ -258,6 +258,7 @@ class Pipeline:
             source.next_check_at, report.schedule = next_check_after_success(
                 previous, feed, result, checked, self._policy, self._rng
             )
+        source.schedule_note = report.schedule
         await asyncio.to_thread(self.store.update_source, source)
         if progress:
             progress.source_done(source, report)

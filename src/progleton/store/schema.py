@@ -68,6 +68,12 @@ sources = Table(
     Column("error_count", Integer, nullable=False, default=0),
     Column("next_check_at", UTCDateTime),
     Column("paused", Boolean, nullable=False, default=False),
+    Column("schedule_note", Text),
+    Column("websub_hub", Text),
+    Column("websub_topic", Text),
+    Column("websub_secret", Text),
+    Column("websub_state", String(16)),
+    Column("websub_lease_until", UTCDateTime),
 )
 
 articles = Table(

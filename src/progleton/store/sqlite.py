@@ -105,6 +105,12 @@ class SQLiteStore:
             error_count=row["error_count"],
             next_check_at=row["next_check_at"],
             paused=bool(row["paused"]),
+            schedule_note=row["schedule_note"],
+            websub_hub=row["websub_hub"],
+            websub_topic=row["websub_topic"],
+            websub_secret=row["websub_secret"],
+            websub_state=row["websub_state"],
+            websub_lease_until=row["websub_lease_until"],
             article_count=count,
         )
 
@@ -123,6 +129,12 @@ class SQLiteStore:
             "error_count": s.error_count,
             "next_check_at": s.next_check_at,
             "paused": s.paused,
+            "schedule_note": s.schedule_note,
+            "websub_hub": s.websub_hub,
+            "websub_topic": s.websub_topic,
+            "websub_secret": s.websub_secret,
+            "websub_state": s.websub_state,
+            "websub_lease_until": s.websub_lease_until,
         }
 
     def add_source(self, source: Source) -> Source:
