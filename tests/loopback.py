@@ -5,19 +5,28 @@
         srv.route("/old", **redirect("/feed.xml"))
         srv.route("/slow", body=b"x" * 100, drip=(10, 0.5))          # 10 bytes every 0.5 s
         srv.route("/dyn", handler=lambda req: Route(status=304) if ... else Route(body=b"..."))
+        srv.route("/lie", body=b"x" * 50, content_length=100, after="close")  # short body
+        srv.route("/endless", stream=lambda: itertools.repeat(b"x" * 65536), framing="chunked")
+        srv.route("/reset", body=b"x" * 1000, drip=(100, 0.05), after="reset")  # RST mid-body
+        srv.route("/junk", raw=b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 99_999)  # any bytes
         url = srv.url("/feed.xml")
         ...
         srv.count("/feed.xml"); srv.requests  # what the server saw, with monotonic times
 
 Unknown paths answer 404. Paths are matched with their query string first, then without.
 Times use time.monotonic(), the same clock the fetcher's politeness code uses.
+
+Tests that fetch from here must opt in past the SSRF guard: `Settings(allow_hosts=LOOPBACK)`
+or `PROGLETON_ALLOW_HOSTS=LOOPBACK` for subprocesses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+import ipaddress
 import socket
+import struct
 import sys
 import threading
 import time
@@ -27,8 +36,20 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, TypeVar
 
+import httpcore
+import httpx
+
+from progleton.config import Settings
+from progleton.fetch.addresses import IPAddress
+from progleton.fetch.guard import LOOPBACK_HOSTS, AddressGuard
+from progleton.fetch.network import GuardedTransport
+
 Framing = Literal["length", "close", "chunked"]
+After = Literal["keep", "close", "reset"]
 T = TypeVar("T")
+
+#: allow_hosts value that lets the fetcher reach these servers (127.0.0.0/8 and ::1).
+LOOPBACK = LOOPBACK_HOSTS
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -47,6 +68,11 @@ class Route:
     drip: tuple[int, float] | None = None  # (bytes per chunk, seconds between chunks)
     framing: Framing = "length"  # Content-Length, close-delimited, or chunked
     handler: Callable[[Request], Route] | None = None  # computes the answer per request
+    # Misbehaviours:
+    content_length: int | None = None  # announce this Content-Length whatever the body is
+    stream: Callable[[], Iterable[bytes]] | None = None  # body chunks, e.g. an endless one
+    raw: bytes | Callable[[], Iterable[bytes]] | None = None  # sent verbatim, no status line
+    after: After = "keep"  # then keep the connection, close it, or reset it (TCP RST)
 
 
 @dataclass
@@ -58,6 +84,8 @@ class Request:
     started: float
     server: str  # "127.0.0.1:port"
     finished: float | None = None
+    method: str = "GET"
+    body: bytes = b""  # what a POST sent
 
 
 def redirect(location: str, status: int = 302) -> dict[str, Any]:
@@ -165,11 +193,20 @@ class LoopbackServer:
                 pass  # keep test output clean
 
             def do_GET(self) -> None:
+                self._serve("GET")
+
+            def do_POST(self) -> None:
+                self._serve("POST")
+
+            def _serve(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
                 req = Request(
                     path=self.path,
                     headers={k.lower(): v for k, v in self.headers.items()},
                     started=time.monotonic(),
                     server=f"{server.host}:{server.port}",
+                    method=method,
+                    body=self.rfile.read(length) if length else b"",
                 )
                 with server._lock:
                     server.requests.append(req)
@@ -188,20 +225,44 @@ class LoopbackServer:
                     route = replace(route.handler(req), handler=None)
                 if route.delay:
                     time.sleep(route.delay)
+                if route.raw is not None:
+                    self._send_raw(route.raw)
+                else:
+                    self._send(route, req)
+                req.finished = req.finished or time.monotonic()
+                if route.after == "reset":
+                    self._reset()
+                elif route.after == "close":
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_WR)
+                    self.close_connection = True
+
+            def _send(self, route: Route, req: Request) -> None:
                 self.send_response(route.status)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 body = b"" if route.status in (204, 304) else route.body
                 if route.framing == "length":
-                    self.send_header("Content-Length", str(len(body)))
+                    length = len(body) if route.content_length is None else route.content_length
+                    self.send_header("Content-Length", str(length))
                 elif route.framing == "chunked":
                     self.send_header("Transfer-Encoding", "chunked")
                 else:
                     self.send_header("Connection", "close")
                     self.close_connection = True
-                if not body:
+                if not body and route.stream is None:
                     req.finished = time.monotonic()
                 self.end_headers()
+                if route.stream is not None:
+                    for chunk in route.stream():
+                        self._write(chunk, route.framing)
+                else:
+                    self._send_body(route, body, req)
+                if route.framing == "chunked":
+                    self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
+            def _send_body(self, route: Route, body: bytes, req: Request) -> None:
                 size, pause = route.drip or (len(body) or 1, 0.0)
                 starts = range(0, len(body), size)
                 for i in starts:
@@ -212,10 +273,21 @@ class LoopbackServer:
                         # never appears to overlap this one in max_in_flight().
                         req.finished = time.monotonic()
                     self._write(body[i : i + size], route.framing)
-                req.finished = req.finished or time.monotonic()
-                if route.framing == "chunked":
-                    self.wfile.write(b"0\r\n\r\n")
+
+            def _send_raw(self, raw: bytes | Callable[[], Iterable[bytes]]) -> None:
+                self.close_connection = True  # after raw bytes, HTTP framing is anyone's guess
+                for chunk in [raw] if isinstance(raw, bytes) else raw():
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+
+            def _reset(self) -> None:
+                """Abort the connection with a TCP RST (SO_LINGER 0), as a crashed server would."""
                 self.wfile.flush()
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+                self.close_connection = True
 
             def _write(self, chunk: bytes, framing: Framing) -> None:
                 if framing == "chunked":
@@ -232,3 +304,65 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+class FakeNetwork:
+    """Scripted DNS and a network that never leaves loopback, for SSRF tests.
+
+        net = FakeNetwork()
+        net.dns["evil.test"] = ["10.0.0.1"]                     # or a callable, per lookup
+        net.nat["93.184.216.34"] = (srv.host, srv.port)         # "public" address -> a server
+        async with Fetcher(settings, transport=net.transport(settings)) as f: ...
+        net.lookups, net.connects                               # what happened
+
+    The transport is the Fetcher's real guarded transport; only name resolution and the final
+    socket connect are faked. A connection to anything that is neither loopback nor in `nat`
+    fails with a ConnectError (and is recorded), so a broken guard makes a test fail instead of
+    sending traffic off this machine.
+    """
+
+    def __init__(self) -> None:
+        self.dns: dict[str, list[str] | Callable[[], list[str]]] = {}
+        self.nat: dict[str, tuple[str, int]] = {}
+        self.lookups: list[str] = []
+        self.connects: list[str] = []  # addresses the guarded backend asked to connect to
+
+    async def resolve(self, host: str, port: int) -> list[IPAddress]:
+        self.lookups.append(host)
+        answer = self.dns.get(host.lower())
+        if answer is None:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        addresses = answer() if callable(answer) else answer
+        return [ipaddress.ip_address(a) for a in addresses]
+
+    def transport(self, settings: Settings) -> GuardedTransport:
+        """A GuardedTransport (as the Fetcher builds by default) over this fake network."""
+        limits = httpx.Limits(max_connections=settings.max_concurrency)
+        guard = AddressGuard.from_spec(settings.allow_hosts)
+        return GuardedTransport(guard, limits, backend=_LoopbackOnly(self), resolver=self.resolve)
+
+
+class _LoopbackOnly(httpcore.AsyncNetworkBackend):
+    """Network backend that records connects and only ever reaches loopback."""
+
+    def __init__(self, net: FakeNetwork) -> None:
+        self._net = net
+        self._real = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        self._net.connects.append(host)
+        if host in self._net.nat:
+            host, port = self._net.nat[host]
+        elif not ipaddress.ip_address(host).is_loopback:
+            raise httpcore.ConnectError(f"test network: {host} is not on this machine")
+        return await self._real.connect_tcp(host, port, timeout=timeout)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._real.sleep(seconds)

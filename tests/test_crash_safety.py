@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from loopback import LoopbackServer
+from loopback import LOOPBACK, LoopbackServer
 from publisher import Publisher, paragraphs_for
 
 COUNT = 12
@@ -36,7 +36,11 @@ def stored(db: Path) -> int:
 @pytest.mark.slow
 def test_sigkill_mid_crawl_loses_nothing_and_rerun_completes(tmp_path: Path) -> None:
     db = tmp_path / "crash.db"
-    env = os.environ | {"PROGLETON_PER_HOST_DELAY": "0.05", "PROGLETON_PER_HOST_CONCURRENCY": "1"}
+    env = os.environ | {
+        "PROGLETON_PER_HOST_DELAY": "0.05",
+        "PROGLETON_PER_HOST_CONCURRENCY": "1",
+        "PROGLETON_ALLOW_HOSTS": LOOPBACK,
+    }
     with LoopbackServer() as srv:
         pub = Publisher(srv, count=COUNT, page_delay=0.25).install()
         add = subprocess.run(

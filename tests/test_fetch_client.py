@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from loopback import (
+    LOOPBACK,
     LoopbackServer,
     Request,
     Route,
@@ -40,6 +41,7 @@ FAST = Settings(
     total_timeout=5.0,
     max_body_bytes=1024 * 1024,
     respect_robots=False,
+    allow_hosts=LOOPBACK,
 )
 
 

@@ -8,11 +8,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from loopback import LoopbackServer, max_in_flight, run
+from loopback import LOOPBACK, LoopbackServer, max_in_flight, run
 from progleton.config import Settings
 from progleton.fetch import Fetcher
 
-BASE = Settings(db_url="sqlite://", per_host_delay=0.0, respect_robots=False, read_timeout=5.0)
+BASE = Settings(
+    db_url="sqlite://",
+    per_host_delay=0.0,
+    respect_robots=False,
+    read_timeout=5.0,
+    allow_hosts=LOOPBACK,
+)
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from loopback import LoopbackServer, redirect, run
+from loopback import LOOPBACK, LoopbackServer, redirect, run
 from progleton.config import Settings
 from progleton.errors import BlockedByRobots
 from progleton.fetch import Fetcher, RobotsCache
 
-BASE = Settings(db_url="sqlite://", per_host_delay=0.0, read_timeout=5.0)
+BASE = Settings(db_url="sqlite://", per_host_delay=0.0, read_timeout=5.0, allow_hosts=LOOPBACK)
 
 ROBOTS = b"""# a realistic file
 User-agent: *

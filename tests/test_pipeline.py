@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loopback import LoopbackServer, free_port, run
+from loopback import LOOPBACK, LoopbackServer, free_port, run
 from progleton.config import Settings
 from progleton.errors import DiscoveryError
 from progleton.models import Source, utcnow
@@ -19,7 +19,9 @@ from publisher import Publisher, paragraphs_for
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db_url=f"sqlite:///{tmp_path / 'p.db'}", per_host_delay=0.0)
+    return Settings(
+        db_url=f"sqlite:///{tmp_path / 'p.db'}", per_host_delay=0.0, allow_hosts=LOOPBACK
+    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loopback import LoopbackServer, redirect, run
+from loopback import LOOPBACK, LoopbackServer, redirect, run
 from progleton.config import Settings
 from progleton.errors import DiscoveryError, HTTPStatusError
 from progleton.fetch import Fetcher
@@ -20,7 +20,7 @@ from progleton.sources import (
 )
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
-SETTINGS = Settings(db_url="sqlite://", per_host_delay=0.0, read_timeout=5.0)
+SETTINGS = Settings(db_url="sqlite://", per_host_delay=0.0, read_timeout=5.0, allow_hosts=LOOPBACK)
 RSS = (FEEDS / "rss20.xml").read_bytes()
 ATOM = (FEEDS / "atom10.xml").read_bytes()
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -42,6 +42,15 @@ class Settings:
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0  # seconds between request starts to one host
     respect_robots: bool = True
+    # Safety. Private, loopback and other non-public addresses are refused; list exceptions
+    # here, comma-separated: host names (exact, case-insensitive) or CIDRs matched against the
+    # resolved addresses, e.g. "feeds.lan,192.168.1.0/24,127.0.0.1".
+    allow_hosts: str = ""
+    # A body arriving slower than this (bytes/s, measured over each window of
+    # `slow_drip_window` seconds, the first one ending that long after the headers) is cut off.
+    # 0 turns the floor off.
+    min_bytes_per_second: int = 1024
+    slow_drip_window: float = 10.0
     # Scheduling (minutes)
     default_interval: int = 30
     min_interval: int = 5
@@ -49,6 +58,9 @@ class Settings:
     max_new_entries_per_feed: int = 50
     # Serving
     page_size: int = 30
+    # The address hubs and readers reach this instance at (e.g. https://news.example.org);
+    # empty turns WebSub push subscriptions off.
+    public_url: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

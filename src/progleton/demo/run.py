@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,13 +50,30 @@ def follow_publishers(pipeline: Pipeline, server: PublisherServer) -> DemoSetup:
     return DemoSetup(followed=len(todo) - len(failed), already=already, failed=failed)
 
 
+def publisher_allow_hosts(server: PublisherServer) -> str:
+    """An `allow_hosts` value covering exactly the running publishers' loopback addresses."""
+    hosts = {ipaddress.IPv4Network(pub.ip) for pub in server.publishers}  # one /32 each
+    return ",".join(str(net) for net in ipaddress.collapse_addresses(hosts))
+
+
 def build_demo(
     pipeline: Pipeline,
     publisher_port: int,
     crawl: Callable[[Pipeline], CrawlReport],
 ) -> tuple[DemoSetup, CrawlReport, int]:
-    """Serve the corpus on loopback, follow it, crawl it; returns (setup, report, publishers)."""
+    """Serve the corpus on loopback, follow it, crawl it; returns (setup, report, publishers).
+
+    The SSRF guard refuses loopback addresses, so while the demo runs the pipeline's settings
+    also allow the publishers' own addresses (and nothing else); they are restored afterwards,
+    so whatever the pipeline does next is guarded as usual.
+    """
     with PublisherServer(port=publisher_port) as server:
-        setup = follow_publishers(pipeline, server)
-        report = crawl(pipeline)
+        own = pipeline.settings
+        allowed = ",".join(filter(None, [own.allow_hosts, publisher_allow_hosts(server)]))
+        pipeline.settings = own.with_(allow_hosts=allowed)
+        try:
+            setup = follow_publishers(pipeline, server)
+            report = crawl(pipeline)
+        finally:
+            pipeline.settings = own
         return setup, report, len(server.publishers)

@@ -12,10 +12,18 @@ from typing import Literal, Self
 import httpx
 
 from progleton.config import Settings
-from progleton.errors import FetchError, FetchTimeout, HTTPStatusError
+from progleton.errors import BlockedAddress, FetchError, FetchTimeout, HTTPStatusError
 from progleton.fetch.body import ACCEPT_ENCODING, BodyTooLarge, read_capped, too_large
-from progleton.fetch.errors import RateLimited, RedirectError
+from progleton.fetch.bounds import (
+    H11_HEADER_OVERFLOW,
+    BodyMeter,
+    check_header_size,
+    headers_too_large,
+)
+from progleton.fetch.errors import BlockedRedirect, RateLimited, RedirectError
+from progleton.fetch.guard import AddressGuard
 from progleton.fetch.headers import parse_retry_after, split_content_type
+from progleton.fetch.network import GuardedTransport
 from progleton.fetch.politeness import Politeness
 from progleton.fetch.reasons import describe_status, seconds, transport_error
 from progleton.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsPolicy
@@ -33,8 +41,8 @@ ACCEPT: dict[str, str] = {
     "any": "*/*",
 }
 
-#: Called with every URL before it is contacted (each redirect hop and robots.txt too).
-#: Raise a FetchError (e.g. BlockedAddress) to refuse. This is the seam for SSRF rules.
+#: Called with every URL before it is contacted (each redirect hop and robots.txt too), after
+#: the built-in SSRF check of the URL itself. Raise a FetchError (e.g. BlockedAddress) to refuse.
 UrlCheck = Callable[[httpx.URL], Awaitable[None]]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -85,9 +93,16 @@ class Fetcher:
     """Polite HTTP client. Use as `async with Fetcher(settings) as f: await f.fetch(url)`.
 
     One instance per event loop; it owns per-host state (delays, back-off, robots.txt), so
-    share it across all fetches of a crawl. `transport` replaces the network (tests);
-    `check_url` vets every URL before it is contacted; `robots_cache` lets robots.txt
-    verdicts outlive this Fetcher (pass the same RobotsCache to the next one).
+    share it across all fetches of a crawl. `check_url` adds rules for every URL before it is
+    contacted; `robots_cache` lets robots.txt verdicts outlive this Fetcher (pass the same
+    RobotsCache to the next one).
+
+    The SSRF guard is always on: every URL (each redirect hop, robots.txt) is checked for
+    non-public IP literals, and the default network resolves each host itself and refuses it
+    if any address is non-public, connecting only to addresses it checked. Hosts listed in
+    `settings.allow_hosts` pass. `transport` replaces the network (tests; a GuardedTransport
+    over a fake backend keeps the connect-time check); with a plain transport only the URL
+    check applies.
     """
 
     def __init__(
@@ -100,8 +115,18 @@ class Fetcher:
     ) -> None:
         self.settings = settings
         self._check_url = check_url
+        self.guard = AddressGuard.from_spec(settings.allow_hosts)  # ConfigError if malformed
+        limits = httpx.Limits(
+            max_connections=max(1, settings.max_concurrency),
+            max_keepalive_connections=max(1, settings.max_concurrency),
+        )
+        if transport is None:
+            transport = GuardedTransport(self.guard, limits)
         self._client = httpx.AsyncClient(
             transport=transport,
+            # No proxies or .netrc from the environment: a proxy would connect for us, out of
+            # the guard's sight.
+            trust_env=False,
             follow_redirects=False,  # done by hand so every hop gets robots/politeness/checks
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
@@ -109,10 +134,7 @@ class Fetcher:
                 write=settings.read_timeout,
                 pool=settings.total_timeout,
             ),
-            limits=httpx.Limits(
-                max_connections=max(1, settings.max_concurrency),
-                max_keepalive_connections=max(1, settings.max_concurrency),
-            ),
+            limits=limits,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
         self._politeness = Politeness(settings)
@@ -201,12 +223,24 @@ class Fetcher:
         current = parse_url(url)
         seen = {str(current)}
         max_redirects = max(0, self.settings.max_redirects)
-        for _hop in range(max_redirects + 1):
-            if self._check_url is not None:
-                await self._check_url(current)
-            if robots and self.settings.respect_robots:
-                await self._robots.check(current)
-            resp = await self._get(current, headers, limit=limit, budget=budget, truncate=truncate)
+        for hop in range(max_redirects + 1):
+            try:
+                self.guard.check_url(current)
+                if self._check_url is not None:
+                    await self._check_url(current)
+                if robots and self.settings.respect_robots:
+                    await self._robots.check(current)
+                resp = await self._get(
+                    current, headers, limit=limit, budget=budget, truncate=truncate
+                )
+            except BlockedAddress as exc:
+                # Name the URL that was asked for, and say when a redirect led astray.
+                if hop:
+                    raise BlockedRedirect(
+                        f"{exc.reason}; reached by a redirect to {current}", str(url)
+                    ) from exc
+                exc.url = str(url)
+                raise
             if resp.status not in REDIRECT_STATUSES:
                 resp.redirected = len(seen) > 1
                 return resp
@@ -235,22 +269,37 @@ class Fetcher:
         limit: int,
         budget: _Budget,
         truncate: bool,
+        form: dict[str, str] | None = None,
     ) -> _Response:
-        """One request/response under the host's politeness slot and the fetch's time budget."""
+        """One request/response under the host's politeness slot and the fetch's time budget.
+        A GET, or a form POST when `form` is given."""
         if budget.left <= 0:
             raise FetchTimeout(f"no complete response within {seconds(budget.total)}", str(url))
         async with self._politeness.slot(url.host, str(url)):
             started = time.monotonic()
             body_started = False
+            meter: BodyMeter | None = None
+            declared: int | None = None
             try:
                 async with asyncio.timeout(budget.left):
-                    request = self._client.build_request("GET", url, headers=headers)
+                    method = "GET" if form is None else "POST"
+                    request = self._client.build_request(method, url, headers=headers, data=form)
                     response = await self._client.send(request, stream=True)
                     try:
                         body_started = True
+                        check_header_size(response.headers, str(url))
                         content = b""
                         if 200 <= response.status_code < 300:
-                            content = await self._read(response, limit, truncate)
+                            length = response.headers.get("content-length", "").strip()
+                            declared = int(length) if length.isdigit() else None
+                            meter = BodyMeter(
+                                response.aiter_raw(),
+                                self.settings.min_bytes_per_second,
+                                self.settings.slow_drip_window,
+                                url.host,
+                                str(url),
+                            )
+                            content = await self._read(response, meter, declared, limit, truncate)
                     finally:
                         await response.aclose()
             except TimeoutError as exc:
@@ -258,32 +307,71 @@ class Fetcher:
                     f"no complete response within {seconds(budget.total)}", str(url)
                 ) from exc
             except httpx.HTTPError as exc:
+                if not body_started and H11_HEADER_OVERFLOW in str(exc):
+                    raise headers_too_large(str(url)) from exc
                 raise transport_error(
                     exc,
                     str(url),
                     connect_timeout=self.settings.connect_timeout,
                     read_timeout=self.settings.read_timeout,
                     body_started=body_started,
+                    received=meter.received if meter is not None else None,
+                    declared=declared,
                 ) from exc
+            except FetchError as exc:
+                # E.g. BlockedAddress from the network backend, which does not know the URL.
+                exc.url = exc.url or str(url)
+                raise
             finally:
                 budget.charge(time.monotonic() - started)
         return _Response(url, response.status_code, response.headers, content)
 
-    async def _read(self, response: httpx.Response, limit: int, truncate: bool) -> bytes:
+    async def _read(
+        self,
+        response: httpx.Response,
+        chunks: BodyMeter,
+        declared: int | None,
+        limit: int,
+        truncate: bool,
+    ) -> bytes:
         encoding = response.headers.get("content-encoding")
         compressed = (encoding or "identity").strip().lower() != "identity"
-        declared = response.headers.get("content-length", "").strip()
         # A declared length over the cap is refused before reading (only when it is the
         # decoded size, i.e. no Content-Encoding).
-        if declared.isdigit() and not compressed and int(declared) > limit and not truncate:
-            raise too_large(limit, str(response.url), compressed=False, declared=int(declared))
+        if declared is not None and not compressed and declared > limit and not truncate:
+            raise too_large(limit, str(response.url), compressed=False, declared=declared)
         try:
-            return await read_capped(response.aiter_raw(), encoding, limit, truncate=truncate)
+            return await read_capped(chunks, encoding, limit, truncate=truncate)
         except BodyTooLarge:
             raise too_large(limit, str(response.url), compressed=compressed) from None
         except FetchError as exc:
             exc.url = exc.url or str(response.url)
             raise
+
+    async def post_form(self, url: str, form: dict[str, str]) -> int:
+        """POST `form` (application/x-www-form-urlencoded) to `url`; returns the status.
+
+        For WebSub hub requests. The hub URL comes from a feed, so it gets the same SSRF
+        checks, politeness and time limits as a GET. Redirects are not followed (a hub must
+        answer itself) and at most 64 KB of the answer is read. Raises FetchError subclasses.
+        """
+        target = parse_url(url)
+        try:
+            self.guard.check_url(target)
+            if self._check_url is not None:
+                await self._check_url(target)
+            resp = await self._get(
+                target,
+                {"Accept": "*/*"},
+                limit=64 * 1024,
+                budget=_Budget(self.settings.total_timeout),
+                truncate=True,
+                form=form,
+            )
+        except FetchError as exc:
+            exc.url = url
+            raise
+        return resp.status
 
     async def _load_robots(self, url: httpx.URL) -> tuple[int, bytes]:
         """Loader for RobotsPolicy: same client and limits, no robots check, body truncated."""

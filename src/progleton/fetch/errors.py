@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from progleton.errors import FetchError, HTTPStatusError
+from progleton.errors import BlockedAddress, FetchError, HTTPStatusError
 
 
 class RateLimited(HTTPStatusError):
@@ -25,3 +25,7 @@ class RateLimited(HTTPStatusError):
 
 class RedirectError(FetchError):
     """Too many redirects, a redirect loop, or a redirect without a usable target."""
+
+
+class BlockedRedirect(BlockedAddress):
+    """A redirect led to an address we may not contact (the URL asked for itself was fine)."""

@@ -10,6 +10,7 @@ from http import HTTPStatus
 import httpx
 
 from progleton.errors import FetchError, FetchTimeout, NetworkError
+from progleton.fetch.errors import RedirectError
 
 _STATUS_HINTS: dict[int, str] = {
     400: "the server rejected the request",
@@ -99,6 +100,10 @@ def _connect_reason(exc: httpx.ConnectError, host: str) -> str:
     return f"could not connect to {host}" + (f" ({text})" if text else "")
 
 
+def _was_reset(exc: BaseException) -> bool:
+    return any(isinstance(err, ConnectionResetError) for err in _chain(exc))
+
+
 def transport_error(
     exc: httpx.HTTPError,
     url: str,
@@ -106,8 +111,14 @@ def transport_error(
     connect_timeout: float,
     read_timeout: float,
     body_started: bool,
+    received: int | None = None,
+    declared: int | None = None,
 ) -> FetchError:
-    """Map an httpx exception to Progleton's error tree with a readable reason."""
+    """Map an httpx exception to Progleton's error tree with a readable reason.
+
+    `received` and `declared` (raw body bytes read, Content-Length) let a short body be
+    described exactly.
+    """
     host = httpx.URL(url).host or url
     if isinstance(exc, httpx.ConnectTimeout):
         return FetchTimeout(f"could not connect to {host} within {seconds(connect_timeout)}", url)
@@ -121,9 +132,21 @@ def transport_error(
         return FetchTimeout(f"timed out talking to {host}", url)
     if isinstance(exc, httpx.ConnectError):
         return NetworkError(_connect_reason(exc, host), url)
+    if _was_reset(exc):
+        where = "while reading the body" if body_started else "before it answered"
+        return NetworkError(f"connection reset by {host} {where}", url)
     if isinstance(exc, httpx.RemoteProtocolError):
         if body_started:
+            if received is not None and declared is not None and received < declared:
+                return NetworkError(
+                    f"{host} closed the connection after {received} of the {declared} bytes "
+                    "it announced",
+                    url,
+                )
             return NetworkError(f"{host} closed the connection before sending the whole body", url)
+        if str(exc).startswith("Invalid URL in location header"):  # httpx parses Location early
+            detail = str(exc).partition(":")[2].strip().rstrip(".")
+            return RedirectError(f"redirect to an invalid URL ({detail})", url)
         return NetworkError(f"{host} sent an invalid HTTP response or closed the connection", url)
     if isinstance(exc, httpx.ReadError):
         return NetworkError(f"connection to {host} was lost while reading", url)

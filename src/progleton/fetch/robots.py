@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import httpx
 from protego import Protego
 
-from progleton.errors import BlockedByRobots, FetchError
+from progleton.errors import BlockedAddress, BlockedByRobots, FetchError
+from progleton.fetch.errors import BlockedRedirect
 from progleton.fetch.politeness import Politeness
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,11 @@ class RobotsPolicy:
         try:
             status, body = await self._loader(robots_url)
         except FetchError as exc:
-            problem = exc.reason
+            if isinstance(exc, BlockedAddress) and not isinstance(exc, BlockedRedirect):
+                # The site itself is off-limits; say so rather than blame its robots.txt.
+                # Nothing is cached: the next attempt checks the address again.
+                raise
+            problem = exc.reason  # a redirect elsewhere that was refused: unreachable
         else:
             if 200 <= status < 300:
                 rules = Protego.parse(body.decode("utf-8", "replace"))
