@@ -6,14 +6,18 @@ import re
 from datetime import datetime
 from typing import Any
 
+import lxml.html
+
 from progleton.errors import ExtractionError
 from progleton.extract import boilerplate as bp
 from progleton.extract.body import body_blocks, run_trafilatura
-from progleton.extract.dates import as_utc, parse_datetime, plausible_date
+from progleton.extract.dates import as_utc, is_year_only, parse_datetime, plausible_date
 from progleton.extract.decode import decode_html
+from progleton.extract.dom import drop_inline_widgets, link_texts
 from progleton.extract.language import guess_language
-from progleton.extract.metadata import PageMeta, parse_html, read_metadata, strip_site_suffix
-from progleton.extract.names import clean_authors, clean_publisher
+from progleton.extract.metadata import PageMeta, parse_html, read_metadata, site_names
+from progleton.extract.names import clean_authors, clean_publisher, host_name
+from progleton.extract.titles import pick_title
 from progleton.models import Article, utcnow
 
 # Bigger pages are cut before parsing: no article needs more, and lxml time grows with size.
@@ -42,6 +46,10 @@ def extract_article(
     if tree is None:
         raise ExtractionError("empty document: nothing to extract")
     meta = read_metadata(tree, text, url, now)
+    links = link_texts(tree)
+    if drop_inline_widgets(tree):
+        # trafilatura reads the string; hand it the page without the hover cards.
+        text = lxml.html.tostring(tree, encoding="unicode")
 
     doc = run_trafilatura(text, url, favor_precision=True)
     blocks = body_blocks(doc)
@@ -51,10 +59,11 @@ def extract_article(
         retry = body_blocks(run_trafilatura(text, url, favor_precision=False))
         if sum(len(b.text) for b in retry) > 2 * size:
             blocks = retry
-    _merge_trafilatura_meta(meta, doc, now)
+    _merge_trafilatura_meta(meta, doc, url, now)
     title = meta.title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
 
-    paragraphs = [b.text for b in bp.filter_blocks(blocks, title=title)]
+    kept = bp.filter_blocks(blocks, title=title, authors=meta.authors, links=links)
+    paragraphs = [b.text for b in kept]
     if not paragraphs:
         raise ExtractionError(
             "no article body found"
@@ -76,21 +85,29 @@ def extract_article(
     )
 
 
-def _merge_trafilatura_meta(meta: PageMeta, doc: Any, now: datetime) -> None:
+def _merge_trafilatura_meta(meta: PageMeta, doc: Any, url: str | None, now: datetime) -> None:
     """Fill fields the page's own metadata left empty from trafilatura's guesses."""
+    site = getattr(doc, "sitename", None) if doc is not None else None
+    if not meta.publisher:
+        # trafilatura falls back to the fetched URL's host, which may be a mirror's IP address;
+        # the canonical URL names the real site.
+        meta.publisher = (
+            (clean_publisher(site) if isinstance(site, str) else None)
+            or host_name(meta.canonical_url)
+            or host_name(url)
+        )
+    names = site_names(meta, url)
+    if doc is not None and isinstance(doc.title, str) and doc.title.strip():
+        meta.titles.append(doc.title)
+    meta.title = pick_title(meta.titles, names)
     if doc is None:
         return
-    site = getattr(doc, "sitename", None)
-    if not meta.publisher and isinstance(site, str):
-        meta.publisher = clean_publisher(site)
     if not meta.authors and isinstance(doc.author, str):
-        meta.authors = clean_authors(re.split(r";", doc.author), meta.publisher)
-    if not meta.title and isinstance(doc.title, str) and doc.title.strip():
-        meta.title = strip_site_suffix(
-            doc.title, [meta.publisher or "", getattr(doc, "hostname", "") or ""]
-        )
+        meta.authors = clean_authors(re.split(r";", doc.author), meta.publisher, meta.orgs)
     if not meta.published and isinstance(doc.date, str):
-        meta.published = plausible_date(parse_datetime(doc.date), now)
+        found = plausible_date(parse_datetime(doc.date), now)
+        # Our own htmldate pass already refused a copyright year; so does this fallback.
+        meta.published = None if found is None or is_year_only(found) else found
     if not meta.description and isinstance(doc.description, str) and doc.description.strip():
         meta.description = doc.description.strip()
     if not meta.image and isinstance(doc.image, str) and doc.image.startswith("http"):

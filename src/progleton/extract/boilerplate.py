@@ -6,9 +6,12 @@ dumps (text path). Nothing here knows any publisher; the rules describe kinds of
 * appeals and calls to action (donations, memberships, newsletters, paywalls, ad-blocker walls),
   scored by a weighted lexicon plus features of how appeals talk (to "you", as "we", with prices
   and imperatives) minus features of how news talks (reporting verbs, quotations, figures);
-* UI labels (buttons and links that became text), alt-text fragments, date/counter lines;
-* aggregator chrome ("Read Entire Article", "Source: X") and copyright footers;
-* link lists ("Related", "More from X") and their teasers.
+* single lines that are furniture by kind (lines.py): UI labels and widget strings, alt-text
+  fragments, date/counter lines, separators, copyright and standards footers, photo credits,
+  contact lines, promo headings, aggregator chrome;
+* page-level furniture (structure.py): kickers and bylines above the story, related-link runs,
+  quote widgets, bio boxes;
+* link lists ("Related", "More from X", "Leggi anche") and their teasers.
 
 An appeal near the end of a page takes the rest of the page with it unless news prose clearly
 resumes: that is how the buttons and half-sentences around an appeal go, whatever they say.
@@ -17,125 +20,59 @@ resumes: that is how the buttons and half-sentences around an appeal go, whateve
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
 from itertools import accumulate
 
 from progleton.extract import lexicon as lx
-from progleton.extract.dates import ABSOLUTE, RELATIVE
+from progleton.extract import structure
+from progleton.extract.lines import (
+    Block,
+    ends_sentence,
+    is_chrome,
+    is_footer,
+    is_fragment,
+    is_headline_like,
+    is_link_list_heading,
+    is_link_out,
+    is_meta_line,
+    is_ui_label,
+    label,
+    line_reason,
+    words,
+)
+
+__all__ = [
+    "STRONG",
+    "WEAK",
+    "Block",
+    "appeal_score",
+    "ends_sentence",
+    "explain",
+    "filter_blocks",
+    "filter_paragraphs",
+    "is_chrome",
+    "is_cta_label",
+    "is_footer",
+    "is_fragment",
+    "is_link_out",
+    "is_meta_line",
+    "is_prose",
+    "is_ui_label",
+    "line_reason",
+    "words",
+]
 
 STRONG = 4.0  # an appeal on its own
 WEAK = 2.0  # appeal-ish: removed when it touches a strong appeal
 TAIL_FRACTION = 0.5  # an appeal starting after this share of the text ends the article
-
-# Han and kana characters count one word each: those scripts do not separate words by spaces.
-_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W\u3040-\u30ff\u3400-\u9fff]+(?:['’]\w+)*")
-_TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
-_LABEL_STRIP = re.compile(r"[\s\W_]+$|^[\s\W_]+")
-_SEPARATORS = re.compile(r"[|·•,;:/()\[\]–—-]+")
-_META_WORDS = re.compile(
-    r"\b(?:updated|published|posted|last updated|modified|on|at|et|est|edt|pt|pst|pdt|gmt|utc|"
-    r"bst|cet|cest|msk|ist|today)\b",
-    re.IGNORECASE,
-)
-_CLOCK = re.compile(r"\b\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\b\.?)?", re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_TIME_ZONE = re.compile(r"\b[A-Z]{1,4}T\b")
 _WIDGET_SUFFIX = re.compile(
     r"\s*(?:click to tweet|tweet this|\(opens in (?:a )?new (?:tab|window)\))$", re.IGNORECASE
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One unit of body text: a paragraph, heading, list item, quote or table row."""
-
-    text: str
-    kind: str = "p"  # p | heading | item | quote | table
-
-
-def words(text: str) -> list[str]:
-    """Word tokens, keeping contractions together."""
-    return _WORD.findall(text)
-
-
-def ends_sentence(text: str) -> bool:
-    """True when the text ends like a sentence (., !, ?, possibly inside a closing quote)."""
-    return bool(_TERMINAL.search(text.strip()))
-
-
 def unquoted(text: str) -> str:
     """The text with quotations removed, i.e. what the writer says in their own voice."""
     return lx.QUOTED.sub(" ", text.replace("’", "'").replace("‘", "'"))
-
-
-def _label(text: str) -> str:
-    return " ".join(_LABEL_STRIP.sub("", text.replace("’", "'")).lower().split())
-
-
-def is_ui_label(text: str) -> bool:
-    """Buttons and links that leaked into text: "Continue", "Remind me later.", "Share this"."""
-    return len(text) <= 60 and _label(text) in lx.UI_LABELS
-
-
-def is_fragment(text: str) -> bool:
-    """Alt text or a stray caption bit: a few lower-case words that are not a sentence."""
-    t = text.strip()
-    toks = words(t)
-    return (
-        0 < len(toks) <= 4
-        and t[:2].islower()  # "iPhone sales", "eBay" are names, not fragments
-        and not ends_sentence(t)
-        and not any(ch.isdigit() for ch in t)
-    )
-
-
-def is_meta_line(text: str) -> bool:
-    """A line that is only a date/age plus counters: "7 hours ago 1", "5 min read", "3 comments"."""
-    t = text.strip()
-    if len(t) > 80:
-        return False
-    if lx.READING_TIME.match(t) or lx.COUNTER.match(t):
-        return True
-    rest, n = RELATIVE.subn(" ", t)
-    rest, m = ABSOLUTE.subn(" ", rest)
-    rest, k = _CLOCK.subn(" ", rest)
-    if n + m + k == 0:
-        return False
-    rest = _META_WORDS.sub(" ", _TIME_ZONE.sub(" ", rest))
-    parts = [p.strip() for p in _SEPARATORS.split(rest) if p.strip()]
-    return all(lx.COUNTER.match(p) for p in parts)
-
-
-def is_footer(text: str) -> bool:
-    """Copyright and site footers: "© 2024 X. All rights reserved", "X News @2023"."""
-    return len(words(text)) <= 20 and bool(lx.FOOTER.search(text))
-
-
-def is_chrome(text: str) -> bool:
-    """Aggregator pointers: "Read Entire Article", "Source: X", "Continue reading at X"."""
-    t = text.strip()
-    return len(words(t)) <= 16 and bool(lx.CHROME.match(t))
-
-
-def is_link_out(text: str) -> bool:
-    """ "Read more: <other headline>", "Related: ...", or a line that is mostly bare URLs."""
-    t = text.strip()
-    if len(words(t)) > 30:
-        return False
-    urls = sum(len(u) for u in _URL.findall(t))
-    return bool(lx.LINK_OUT.match(t)) or urls > 0.4 * len(t)
-
-
-def is_link_list_heading(text: str) -> bool:
-    """Headings of recirculation modules: "Related stories", "More from X", "Most read"."""
-    t = text.strip()
-    return len(t) <= 60 and bool(lx.LINK_LIST_HEADING.match(t))
-
-
-def is_headline_like(text: str) -> bool:
-    """Short and not ending like a sentence: a heading, a teaser title, a label."""
-    return len(words(text)) <= 14 and not ends_sentence(text)
 
 
 def first_plural(text: str) -> int:
@@ -211,39 +148,30 @@ def is_prose(block: Block) -> bool:
     )
 
 
-def line_reason(block: Block) -> str | None:
-    """Why a block is furniture on its own ("ui", "meta", ...), or None if it may be content."""
-    t = block.text.strip()
-    if not t:
-        return "empty"
-    if is_ui_label(t):
-        return "ui"
-    if is_meta_line(t):
-        return "meta"
-    if is_footer(t):
-        return "footer"
-    if is_chrome(t):
-        return "chrome"
-    if is_link_out(t):
-        return "link"
-    if block.kind == "p" and is_fragment(t):
-        return "fragment"
-    return None
+def explain(
+    blocks: Sequence[Block],
+    title: str | None = None,
+    *,
+    authors: Collection[str] = (),
+    links: Collection[str] = (),
+) -> list[str | None]:
+    """For each block, the reason it is boilerplate, or None when it is kept.
 
-
-def explain(blocks: Sequence[Block], title: str | None = None) -> list[str | None]:
-    """For each block, the reason it is boilerplate, or None when it is kept."""
+    `authors` (the byline) and `links` (the page's link texts, lower case) let page-level rules
+    recognise bylines and related-link lists.
+    """
     n = len(blocks)
     reasons: list[str | None] = [line_reason(b) for b in blocks]
     scores = [appeal_score(b.text) for b in blocks]
     sizes = [len(b.text) + 1 for b in blocks]
     total = sum(sizes) or 1
     offsets = [(done - size) / total for done, size in zip(accumulate(sizes), sizes, strict=True)]
+    structure.mark(blocks, reasons, offsets, authors=authors, links=links)
 
     if title:
-        key = _label(title)
+        key = label(title)
         for i in range(min(n, 3)):
-            if _label(blocks[i].text) == key:
+            if label(blocks[i].text) == key:
                 reasons[i] = "title"
 
     def appealish(i: int) -> bool:
@@ -293,7 +221,7 @@ def explain(blocks: Sequence[Block], title: str | None = None) -> list[str | Non
             j = i + 1
             # "More from X" late in a page is the recirculation module; a bare "Popular" label
             # may sit inside the story, so it only takes the teaser titles under it.
-            cut_all = offsets[i] >= 0.6 and reasons[i] is None
+            cut_all = offsets[i] >= 0.6 and reasons[i] is None and not lx.READ_ALSO.match(t)
             reasons[i] = "links"
             while j < n and (
                 cut_all or is_headline_like(blocks[j].text) or blocks[j].kind == "item"
@@ -337,10 +265,18 @@ def clean_text(text: str) -> str:
     return _WIDGET_SUFFIX.sub("", text).strip()
 
 
-def filter_blocks(blocks: Sequence[Block], title: str | None = None) -> list[Block]:
-    """Drop boilerplate blocks, keeping the order of the rest."""
+def filter_blocks(
+    blocks: Sequence[Block],
+    title: str | None = None,
+    *,
+    authors: Collection[str] = (),
+    links: Collection[str] = (),
+) -> list[Block]:
+    """Drop boilerplate blocks, keeping the order of the rest (see `explain`)."""
     cleaned = [Block(clean_text(b.text), b.kind) for b in blocks]
-    reasons = explain(cleaned, title)
+    if cleaned:
+        cleaned[0] = Block(structure.strip_glued_head(cleaned[0].text, title), cleaned[0].kind)
+    reasons = explain(cleaned, title, authors=authors, links=links)
     return [b for b, r in zip(cleaned, reasons, strict=True) if r is None]
 
 

@@ -94,6 +94,11 @@ def plausible_date(value: datetime | None, now: datetime) -> datetime | None:
     return None
 
 
+def is_year_only(value: datetime) -> bool:
+    """Midnight on 1 January: what a bare year ("© 2008") becomes when parsed as a date."""
+    return (value.month, value.day, value.hour, value.minute, value.second) == (1, 1, 0, 0, 0)
+
+
 def parse_datetime(raw: str | None) -> datetime | None:
     """Parse an ISO 8601 or RFC 2822 timestamp (as found in JSON-LD, meta tags, feeds)."""
     if not raw:

@@ -128,6 +128,14 @@ APPEAL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         (r"\b\d+ (?:issues|editions) for [$£€]", 2.5),
         (r"\bclick here\b", 1.5),
+        (r"\bclick here (?:to|for)\b", 2.0),
+        # Podcast and show promos.
+        (r"\b(?:on|to) our (?:[\w-]+ ){0,3}(?:podcast|show|newsletter)s?\b", 3.0),
+        (
+            r"\b(?:listen|subscribe) (?:to|on) (?:[\w'’-]+ ){0,4}(?:podcast|apple podcasts|"
+            r"spotify)\b",
+            3.0,
+        ),
         (
             r"\bjoin (?:our|the) (?:community|conversation|commenting|discussion|mailing list)\b",
             2.5,
@@ -150,7 +158,8 @@ APPEAL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 CTA_START = re.compile(
     r"(?:^|[.!?:;—–]\s*)(?:please\s+)?(?:support|donate|subscribe|join|give|sign up|become|help|"
     r"contribute|click|tap|enter|register|consider|get|start|upgrade|unlock|follow|share|"
-    r"chip in|log in|sign in|try|claim|read (?:more|on|the full)|don'?t miss|want)\b",
+    r"chip in|log in|sign in|try|claim|read (?:more|on|the full)|don'?t miss|want|catch up|listen|"
+    r"tune in|download)\b",
     _I,
 )
 
@@ -240,6 +249,14 @@ LINK_LIST_HEADING = re.compile(
     r"what to read next|editor'?s? picks?|(?:in )?other news)\s*[:.…]*$",
     _I,
 )
+# "Read also" in other languages: a pointer inside the story to one or two other stories.
+READ_ALSO = re.compile(
+    r"^(?:leggi anche|leggi pure|lesen sie auch|mehr zum thema|(?:à )?lire aussi|voir aussi|"
+    r"leia também|veja também|leia mais|lea también|lee también|ver también|"
+    r"читайте также|смотрите также|czytaj (?:też|także)|baca juga|관련\s?기사|関連記事|"
+    r"相关阅读|相關閱讀)\s*[:.…]*$",
+    _I,
+)
 
 # "Read more: Other headline", "Related: ...", "[Related: ...]", "Also on site.com ...".
 LINK_OUT = re.compile(
@@ -254,25 +271,98 @@ LINK_OUT = re.compile(
 CHROME = re.compile(
     r"^(?:read (?:the )?(?:entire|full|whole|original|complete) (?:article|story|post|report)"
     r"(?: (?:at|on|from) .{1,60})?|continue reading(?: (?:at|on) .{1,60})?|"
-    r"(?:source|via|view (?:the )?original(?: article)?(?: at| on)?)[:\s].{1,80})[.!]?$",
+    r"(?:source|via|view (?:the )?original(?: article)?(?: at| on)?)[:\s].{1,80}|"
+    r"(?:this (?:article|story|post) (?:was )?(?:originally|first) (?:published|appeared) "
+    r"(?:by|in|on|at) [^.]{1,60}\.\s*)?read the original(?: article| story| post)?)[.!]?$",
     _I,
 )
 
 # Copyright and site footers ("© 2024 X. All rights reserved", "X News @2023").
 FOOTER = re.compile(
     r"©|\(c\)\s*(?:19|20)\d\d|^copyright\b|\bcopyright\s*(?:©\s*)?(?:19|20)\d\d|"
-    r"\ball rights reserved\b|(?<![\w.])@\s?(?:19|20)\d\d\b|\bpowered by \w+",
+    r"\ball rights reserved\b|(?<![\w.])@\s?(?:19|20)\d\d\b|\bpowered by \w+|[ⓒⒸ]|"
+    # The same in other languages ("무단전재 및 재배포금지": no reproduction or redistribution).
+    r"저작권자|무단\s?전재|재배포\s?금지|無断転載|転載禁止|版权所有|版權所有|"
+    r"todos os direitos reservados|todos los derechos reservados|tous droits réservés|"
+    r"alle rechte vorbehalten|tutti i diritti riservati|все права защищены|"
+    r"wszelkie prawa zastrzeżone|tüm hakları saklıdır",
     _I,
 )
 
 # Counter-ish fragments that ride along with dates: "1", "3 comments", "5 min read".
 COUNTER = re.compile(
-    r"^(?:\d+|\d+[.,]?\d*[km]?\s*(?:comments?|views?|shares?|likes?|reactions?|replies|"
-    r"min(?:ute)?s?(?: read)?|read))$",
+    r"^(?:\d+|%?\d+[.,]?\d*[km%]?\s*(?:comments?|views?|shares?|likes?|reactions?|replies|"
+    r"min(?:ute)?s?(?: read)?|read|votes?|голос(?:ов|а)?|stimmen|voti|votos))$",
     _I,
 )
 READING_TIME = re.compile(
     r"^(?:(?:estimated )?reading time|read time|tempo de leitura|lesezeit|temps de lecture|"
     r"tiempo de lectura)\s*:?\s*\d+\s*\w+$|^\d+\s*(?:-| )?min(?:ute)?s?\.? read$",
+    _I,
+)
+
+# Page chrome that is a whole paragraph, by kind. Matched on the paragraph's text.
+POLICY = re.compile(
+    # Standards and letters policies, sponsor notes.
+    r"^our (?:editorial )?(?:standards|principles|ethics)\s*:|\btrust principles\b|"
+    r"\bcommitted to publishing a diversity of letters\b|"
+    r"\bwelcomes? (?:expressions of all views|letters|your letters|reader letters)\b|"
+    r"\bletters? (?:to the editor )?(?:should|must) (?:be brief|include|not exceed)\b|"
+    r"\b(?:may|will) be edited for (?:length|clarity|style)\b|"
+    r"^(?:this|the following) (?:sponsored )?(?:deal|post|article|content|story|feature|series|"
+    r"offer|episode|segment)\b.{0,40}\b(?:is|was|are) (?:brought to you|sponsored|presented|"
+    r"paid for|supported) by\b",
+    _I,
+)
+CONTACT = re.compile(
+    r"^(?:e-?mail(?: us)?|contact(?: us)?|tel|phone|fax|write to us|send (?:news )?tips)"
+    r"\b[^@]{0,40}\S+@\S+\.\w+\.?$",
+    _I,
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Promo headings: "Pick Six Newsletter", "How to listen to The Tennis Podcast".
+PROMO_HEADING = re.compile(
+    r"^(?:how to (?:listen|subscribe|watch)\b.{0,60}|"
+    r"[\w'’&:. -]{1,40}\b(?:podcast|newsletter|briefing|digest)s?)$",
+    _I,
+)
+# Widget strings: errors, gallery pointers, shop buttons.
+UI_STRINGS = re.compile(
+    r"^(?:an error (?:has )?occurred|something went wrong|oops\b|there was (?:a problem|an error))"
+    r".{0,60}$|"
+    r"^(?:the )?(?:story|article|text|content) continues (?:below|after)\b.{0,30}$|"
+    r"^(?:see|view|browse) (?:more|all|the) (?:photos|pictures|images|slides|gallery)\W*$|"
+    r"^(?:see|shop|buy|get) it(?: now)?\s*(?:at|on|from|:)\s*[\w .&'’-]{1,30}$|"
+    r"^(?:shop|buy)(?: now)? (?:at|on|from) [\w .&'’-]{1,30}$",
+    _I,
+)
+# Photo credits and captions standing as paragraphs.
+CREDIT = re.compile(
+    r"^(?:(?:main|cover|top|header|featured|lead|hero) )?(?:image|photo|picture|pic|photograph|"
+    r"illustration|graphic)s?(?: credits?)?\s*[:：]|^(?:photo |image |picture )?credits?\s*[:：]|"
+    r"^\(?(?:photo|image|picture)s? (?:by|courtesy of)\b",
+    _I,
+)
+CAPTION_CREDIT = re.compile(
+    r"\((?:photo|image|picture|credit|photo credit)s?\s*(?::|by)\s*[^()]{2,80}\)\s*$", _I
+)
+# An author's bio box: "Jane Doe is a reporter for X. Send tips to ... follow her on Twitter".
+BIO_START = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w.'’-]+ (?:is|was|has been|covers|writes)\b.{0,120}?"
+    r"\b(?:writer|reporter|editor|correspondent|columnist|contributor|producer|journalist|"
+    r"author|intern|critic|host|anchor)\b"
+)
+BIO_CONTACT = re.compile(
+    r"@\w|\bsend (?:\w+ )?tips\b|\bfollow (?:him|her|them)\b|\b(?:twitter|e-?mail)\b", _I
+)
+# Header cells of a stock-quote widget: "Ticker | Security | Last | Change | Change %".
+TICKER_CELLS = frozenset(
+    {"ticker", "symbol", "security", "company", "name", "last", "price", "change", "change %",
+     "% change", "chg", "% chg", "volume", "high", "low", "open", "close", "market cap"}
+)  # fmt: skip
+# Role lines under a byline: "Goings On editor", "Senior correspondent".
+ROLE_LINE = re.compile(
+    r"^[\w'’ -]{0,40}\b(?:editor|writer|reporter|correspondent|columnist|contributor|critic|"
+    r"producer|photographer)s?$",
     _I,
 )

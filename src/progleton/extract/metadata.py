@@ -18,10 +18,12 @@ import lxml.html
 from courlan import normalize_url
 from htmldate import find_date
 
-from progleton.extract.dates import parse_datetime, plausible_date
+from progleton.extract.dates import is_year_only, parse_datetime, plausible_date
 from progleton.extract.language import normalize_code
-from progleton.extract.names import clean_authors, clean_publisher
-from progleton.extract.names import key as name_key
+from progleton.extract.names import clean_authors, clean_publisher, host_name
+from progleton.extract.titles import headline_h1, pick_title, strip_site_suffix
+
+__all__ = ["PageMeta", "parse_html", "read_metadata", "site_names", "strip_site_suffix"]
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -30,7 +32,15 @@ _ARTICLE_TYPES = frozenset(
         "socialmediaposting", "liveblogposting", "scholarlyarticle", "techarticle", "report",
     }
 )  # fmt: skip
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—\-:·•»/]\s+|\s*\|\s*")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+)
+_ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "newsagency"})
 _PUBLISHED_META = (
     "article:published_time", "og:published_time", "article:published", "datepublished",
     "publishdate", "publish-date", "pubdate", "parsely-pub-date", "sailthru.date", "dc.date",
@@ -43,6 +53,10 @@ class PageMeta:
     """Metadata read from the page itself (before body extraction)."""
 
     title: str | None = None
+    # Title candidates in priority order (og:title, headline, <h1>, <title>), as stated.
+    titles: list[str] = field(default_factory=list)
+    # Organisations the page names in JSON-LD (publisher, organisation authors): not authors.
+    orgs: list[str] = field(default_factory=list)
     canonical_url: str | None = None
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
@@ -71,21 +85,25 @@ def read_metadata(
     meta = _meta_tags(tree)
     ld = list(_json_ld_articles(tree))
     base = url or _first(meta, "og:url")
-    site = clean_publisher(
-        _first(meta, "og:site_name") or _ld_publisher(ld) or _first(meta, "application-name")
-    )
-    raw_title = (
-        _first(meta, "og:title", "twitter:title")
-        or _ld_str(ld, "headline")
-        or _text(tree.find(".//h1"))
-        or _text(tree.find(".//title"))
-    )
-    return PageMeta(
-        title=strip_site_suffix(raw_title, [site or "", urlsplit(base or "").hostname or ""])
-        if raw_title
-        else None,
-        canonical_url=_canonical(tree, meta, url),
-        authors=_authors(meta, ld, site),
+    raw_site = _first(meta, "og:site_name") or _ld_publisher(ld) or _first(meta, "application-name")
+    site = clean_publisher(raw_site)
+    titles = [
+        t
+        for t in (
+            _first(meta, "og:title", "twitter:title"),
+            _ld_str(ld, "headline"),
+            headline_h1(tree),
+            _text(tree.find(".//title")),
+        )
+        if t
+    ]
+    canonical = _canonical(tree, meta, url)
+    authors, orgs = _authors(meta, ld, site)
+    page = PageMeta(
+        titles=titles,
+        orgs=orgs,
+        canonical_url=canonical,
+        authors=authors,
         published=_published(meta, ld, html, url, now),
         language=normalize_code(tree.get("lang") or tree.get("xml:lang"))
         or normalize_code(_first(meta, "content-language", "og:locale", "dc.language")),
@@ -105,6 +123,14 @@ def read_metadata(
         description=_first(meta, "description", "og:description", "twitter:description")
         or _ld_str(ld, "description"),
     )
+    page.title = pick_title(titles, site_names(page, url, raw_site))
+    return page
+
+
+def site_names(meta: PageMeta, url: str | None, *extra: str | None) -> list[str]:
+    """Names the site goes by: publisher, organisations, canonical and fetched hosts."""
+    names = [meta.publisher, *meta.orgs, host_name(meta.canonical_url), host_name(url), *extra]
+    return [n for n in names if n]
 
 
 def clean_url(raw: str | None, base: str | None = None) -> str | None:
@@ -118,37 +144,6 @@ def clean_url(raw: str | None, base: str | None = None) -> str | None:
         return urldefrag(normalize_url(absolute, strict=False))[0]
     except (ValueError, AttributeError):
         return None
-
-
-def strip_site_suffix(title: str, names: list[str]) -> str:
-    """Remove " | Site", " - Site" (or a "Site: " prefix) when the part names the site."""
-    title = " ".join(title.split())
-    keys = {name_key(n) for n in names if name_key(n)}
-    # A host name stands for its site: "nytimes.com" -> "nytimes".
-    keys |= {k.split(".")[-2] for k in keys if k.count(".") >= 1}
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    seps = _TITLE_SEPARATORS.findall(title)
-
-    def names_site(part: str) -> bool:
-        k = name_key(part)
-        return bool(k) and any(k == s or (len(s) > 3 and (k in s or s in k)) for s in keys)
-
-    while len(parts) > 1 and names_site(parts[-1]):
-        parts.pop()
-        seps.pop()
-    while len(parts) > 1 and names_site(parts[0]):
-        parts.pop(0)
-        seps.pop(0)
-    # An unnamed short tail after a pipe is still a site or section label ("Title | Politics").
-    if len(parts) > 1 and seps[-1].strip() == "|" and len(parts[-1].split()) <= 4:
-        parts.pop()
-        seps.pop()
-    out = parts[0]
-    for sep, part in zip(seps, parts[1:], strict=True):
-        out += sep + part
-    return out.strip()
 
 
 def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
@@ -265,7 +260,28 @@ def _canonical(
     return None
 
 
-def _authors(meta: dict[str, list[str]], ld: list[dict[str, Any]], site: str | None) -> list[str]:
+def _authors(
+    meta: dict[str, list[str]], ld: list[dict[str, Any]], site: str | None
+) -> tuple[list[str], list[str]]:
+    """(authors, organisations): JSON-LD people first, then meta tags; organisations never."""
+    people: list[str] = []
+    orgs: list[str] = []
+    for obj in ld[:1]:
+        value = obj.get("author")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                people.append(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            name = item.get("name")
+            names = [n for n in (name if isinstance(name, list) else [name]) if isinstance(n, str)]
+            types = item.get("@type")
+            kinds = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+            (orgs if kinds & _ORG_TYPES else people).extend(names)
+    publisher = _ld_publisher(ld)
+    if publisher:
+        orgs.append(publisher)
     from_meta = [
         v
         for k in (
@@ -278,20 +294,11 @@ def _authors(meta: dict[str, list[str]], ld: list[dict[str, Any]], site: str | N
         )
         for v in meta.get(k, [])
     ]
-    from_ld: list[str] = []
-    for obj in ld[:1]:
-        value = obj.get("author")
-        for item in value if isinstance(value, list) else [value]:
-            name = item.get("name") if isinstance(item, dict) else item
-            if isinstance(name, str):
-                from_ld.append(name)
-            elif isinstance(name, list):
-                from_ld.extend(n for n in name if isinstance(n, str))
-    for source in (from_meta, from_ld):
-        names = clean_authors(source, site)
+    for source in (people, from_meta):
+        names = clean_authors(source, site, orgs)
         if names:
-            return names
-    return []
+            return names, orgs
+    return [], orgs
 
 
 def _published(
@@ -305,6 +312,15 @@ def _published(
         guessed = find_date(
             html, original_date=True, url=url, outputformat="%Y-%m-%dT%H:%M:%S%z", max_date=now
         )
+        found = plausible_date(parse_datetime(guessed), now)
+        if found and is_year_only(found):
+            # 1 January is what a bare year becomes ("© site.com, 2008"): only markup or the
+            # URL may say so, not htmldate's search of the page text.
+            strict = find_date(
+                html, original_date=True, url=url, extensive_search=False, max_date=now
+            )
+            if not strict or not strict.startswith(found.strftime("%Y-%m-%d")):
+                return None
     except Exception:  # htmldate parses arbitrary pages; a crash there must not lose the article
         return None
-    return plausible_date(parse_datetime(guessed), now)
+    return found
