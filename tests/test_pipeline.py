@@ -159,3 +159,22 @@ def test_opml_import_adds_each_feed_once(settings: Settings, store: SQLiteStore)
     again, new_again = pipe.import_opml(data)
     assert new_again == 0 and len(again) == len(added)
     assert len(store.list_sources()) == len({s.feed_url for s in added})
+
+
+def test_feed_fields_fill_gaps_but_are_cleaned_like_page_fields() -> None:
+    from progleton.models import Article, FeedEntry
+    from progleton.pipeline import merge_entry
+
+    page = Article(url="", title="Rocket plans move ahead - Space Review", paragraphs=["x"])
+    entry = FeedEntry(
+        guid="https://www.thespacereview.com/article/3837/1",
+        url="http://127.0.0.9:8800/article/3837/1",
+        authors=["SPACE REVIEW STAFF NOVEMBER", "Jeff Foust"],
+        summary="A summary.",
+    )
+    merged = merge_entry(page, entry, Source(feed_url="x", title="Feed title"), entry.url or "")
+    assert merged.url == "http://127.0.0.9:8800/article/3837/1"
+    assert merged.canonical_url == "https://www.thespacereview.com/article/3837/1"
+    assert merged.publisher == "thespacereview.com"  # never the loopback mirror's address
+    assert merged.authors == ["Jeff Foust"]
+    assert merged.description == "A summary."

@@ -8,12 +8,14 @@ crawl ──► for each due source: fetch feed (conditional GET) ──► pars
 from __future__ import annotations
 
 import asyncio
+import hmac
 import random
+import secrets
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +30,8 @@ from progleton.errors import (
     ProgletonError,
 )
 from progleton.extract import extract_article, extract_text_dump
+from progleton.extract.names import clean_authors, host_name
+from progleton.extract.titles import strip_site_suffix
 from progleton.fetch import Fetcher, RobotsCache
 from progleton.models import (
     Article,
@@ -43,6 +47,15 @@ from progleton.sources import find_feed, parse_feed, parse_opml
 from progleton.store import Store
 
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
+#: Largest feed document a hub may push to us.
+MAX_PUSH_BYTES = 5 * 1024 * 1024
+WEBSUB_LEASE_SECONDS = 10 * 24 * 3600
+#: Renew a subscription once less than this is left of its lease. Polling goes on regardless,
+#: so a lease that lapses between two checks only costs push latency until the next one.
+WEBSUB_RENEW_BEFORE = timedelta(hours=1)
+#: How long to wait for a hub that has not verified (or has refused) before asking again.
+WEBSUB_RETRY = timedelta(hours=1)
+_WEBSUB_ALGOS = {"sha1", "sha256", "sha384", "sha512"}
 
 
 class CrawlProgress(Protocol):
@@ -255,6 +268,7 @@ class Pipeline:
                 source.site_url = source.site_url or feed.site_url
                 source.kind = feed.kind
                 await self._ingest(fetcher, source, feed, report, progress)
+                await self._websub_subscribe(fetcher, source, feed, checked)
             source.next_check_at, report.schedule = next_check_after_success(
                 previous, feed, result, checked, self._policy, self._rng
             )
@@ -372,6 +386,104 @@ class Pipeline:
         report.duplicates += 1
         return "duplicate"
 
+    # -- WebSub (push) -------------------------------------------------------------------
+    def websub_callback(self, source: Source) -> str | None:
+        """Our callback URL for a source, if this instance has a public URL."""
+        base = self.settings.public_url.rstrip("/")
+        return f"{base}/websub/{source.id}" if base and source.id else None
+
+    async def _websub_subscribe(
+        self, fetcher: Fetcher, source: Source, feed: ParsedFeed, now: datetime
+    ) -> None:
+        callback = self.websub_callback(source)
+        if not feed.hub_url or callback is None:
+            return
+        topic = feed.self_url or source.feed_url
+        same = source.websub_hub == feed.hub_url and source.websub_topic == topic
+        until = source.websub_lease_until
+        if same and until is not None:
+            if source.websub_state == "subscribed" and until > now + WEBSUB_RENEW_BEFORE:
+                return
+            if source.websub_state in ("pending", "failed", "denied") and until > now:
+                return  # the hub has not answered yet, or said no recently
+        # Saved before asking: a hub may verify intent before it even answers our request.
+        source.websub_hub, source.websub_topic = feed.hub_url, topic
+        source.websub_secret = secrets.token_hex(24)
+        source.websub_state = "pending"
+        source.websub_lease_until = now + WEBSUB_RETRY
+        await asyncio.to_thread(self.store.update_source, source)
+        form = {
+            "hub.mode": "subscribe",
+            "hub.topic": topic,
+            "hub.callback": callback,
+            "hub.secret": source.websub_secret,
+            "hub.lease_seconds": str(WEBSUB_LEASE_SECONDS),
+        }
+        try:
+            status = await fetcher.post_form(feed.hub_url, form)
+        except FetchError:
+            source.websub_state = "failed"
+            return
+        if status not in (200, 202, 204):
+            source.websub_state = "failed"
+
+    def websub_verify(
+        self,
+        source_id: int,
+        mode: str,
+        topic: str,
+        challenge: str,
+        lease_seconds: int | None,
+        reason: str = "",
+    ) -> str | None:
+        """A hub's verification request: the challenge to echo, or None to refuse it."""
+        source = self.store.get_source(source_id)
+        if source is None or not source.websub_topic or topic != source.websub_topic:
+            return None
+        now = utcnow()
+        if mode == "subscribe" and source.websub_state in ("pending", "subscribed") and challenge:
+            source.websub_state = "subscribed"
+            lease = lease_seconds if lease_seconds is not None else WEBSUB_LEASE_SECONDS
+            source.websub_lease_until = now + timedelta(seconds=lease)
+            self.store.update_source(source)
+            return challenge
+        if mode == "denied":
+            source.websub_state = "denied"
+            source.websub_lease_until = now + WEBSUB_RETRY * 24
+            if reason:
+                source.schedule_note = f"WebSub hub denied the subscription: {reason[:200]}"
+            self.store.update_source(source)
+            return ""
+        return None
+
+    def websub_signature_ok(self, source_id: int, body: bytes, signature: str) -> bool:
+        """True when `X-Hub-Signature` is the HMAC of `body` with this source's secret."""
+        source = self.store.get_source(source_id)
+        if source is None or not source.websub_secret or source.websub_state != "subscribed":
+            return False
+        algo, _, digest = signature.partition("=")
+        if algo.lower() not in _WEBSUB_ALGOS or not digest:
+            return False
+        mac = hmac.new(source.websub_secret.encode(), body, algo.lower())
+        return hmac.compare_digest(mac.hexdigest(), digest.strip().lower())
+
+    async def websub_ingest(
+        self, source_id: int, body: bytes, content_type: str | None
+    ) -> SourceReport | None:
+        """Store the new entries of a pushed (already authenticated) feed document."""
+        source = self.store.get_source(source_id)
+        if source is None or source.id is None:
+            return None
+        report = SourceReport(source_id=source.id)
+        try:
+            feed = await self._parse_feed(body, source.feed_url, content_type)
+        except FeedError as exc:
+            report.feed_status, report.error = "error", exc.reason
+            return report
+        async with self._fetcher() as fetcher:
+            await self._ingest(fetcher, source, feed, report, None)
+        return report
+
     # -- one page ------------------------------------------------------------------------
     async def extract_url(self, url: str) -> Article:
         """Fetch and extract one page (no storing)."""
@@ -398,20 +510,27 @@ def extract_path(path: Path, now: datetime | None = None) -> Article:
 
 
 def merge_entry(article: Article, entry: FeedEntry, source: Source, final_url: str) -> Article:
-    """Fill what the page lacked from the feed entry and the source."""
+    """Fill what the page lacked from the feed entry and the source.
+
+    Feed fields are as untrusted as page fields: authors and titles go through the same
+    cleaning the extractor applies to the page's own.
+    """
     article.url = final_url or article.url
     if not article.canonical_url and entry.guid.startswith(("http://", "https://")):
         # A permalink GUID is the publisher's own name for the page: better identity than
         # whatever URL we happened to fetch it from.
         article.canonical_url = entry.guid
-    if not article.title:
-        article.title = entry.title or final_url
+    if not article.publisher:
+        article.publisher = host_name(article.canonical_url) or source.title or None
+    names = [n for n in (article.publisher, host_name(article.canonical_url)) if n]
+    if article.title:
+        article.title = strip_site_suffix(article.title, names)
+    else:
+        article.title = strip_site_suffix(entry.title, names) if entry.title else final_url
     if article.published is None and entry.published is not None:
         article.published = entry.published
     if not article.authors and entry.authors:
-        article.authors = list(entry.authors)
-    if not article.publisher:
-        article.publisher = source.title or None
+        article.authors = clean_authors(entry.authors, article.publisher)
     if not article.description and entry.summary:
         article.description = entry.summary[:500]
     return article

@@ -14,7 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from progleton import __version__
 from progleton.config import Settings
 from progleton.store import Store, open_store
-from progleton.web import api, apidocs, feeds, pages
+from progleton.pipeline import Pipeline
+from progleton.web import api, apidocs, feeds, pages, websub
 from progleton.web.errors import install_error_handlers
 from progleton.web.security import SecurityHeadersMiddleware
 from progleton.web.templating import STATIC_DIR, Renderer
@@ -36,11 +37,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     owned = store is None
     the_store: Store = open_store(settings.db_url) if store is None else store
 
+    pipeline = Pipeline(settings, the_store)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            pipeline.close()
             if owned:
                 the_store.close()
 
@@ -57,6 +61,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = the_store
+    app.state.pipeline = pipeline
     app.state.renderer = Renderer()
 
     app.add_middleware(SecurityHeadersMiddleware)
@@ -66,5 +71,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(apidocs.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)
+    app.include_router(websub.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
