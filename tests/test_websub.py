@@ -14,14 +14,14 @@ from urllib.parse import parse_qs
 
 import pytest
 from fastapi.testclient import TestClient
-from loopback import LoopbackServer, run
-from publisher import Publisher
 
+from loopback import LoopbackServer, run
 from progleton.config import Settings
 from progleton.models import Source
 from progleton.store import open_store
 from progleton.store.sqlite import SQLiteStore
 from progleton.web.app import create_app
+from publisher import Publisher
 
 LOOPBACK = "127.0.0.0/8,::1"
 

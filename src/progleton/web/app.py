@@ -13,8 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from progleton import __version__
 from progleton.config import Settings
-from progleton.store import Store, open_store
 from progleton.pipeline import Pipeline
+from progleton.store import Store, open_store
 from progleton.web import api, apidocs, feeds, pages, websub
 from progleton.web.errors import install_error_handlers
 from progleton.web.security import SecurityHeadersMiddleware
