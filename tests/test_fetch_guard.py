@@ -18,7 +18,13 @@ import pytest
 
 from loopback import LOOPBACK, FakeNetwork, LoopbackServer, Route, redirect, run
 from progleton.config import Settings
-from progleton.errors import BlockedAddress, BlockedByRobots, ConfigError, FetchError
+from progleton.errors import (
+    BlockedAddress,
+    BlockedByRobots,
+    ConfigError,
+    FetchError,
+    RobotsUnavailable,
+)
 from progleton.fetch import BlockedRedirect, Fetcher, RedirectError
 from progleton.fetch.addresses import NotAnAddress, classify, parse_host_address
 from progleton.fetch.guard import AddressGuard, AllowList
@@ -488,7 +494,7 @@ def test_robots_txt_redirecting_to_a_private_address(server: LoopbackServer) -> 
     server.route("/robots.txt", **redirect("http://169.254.169.254/latest/meta-data/"))
     net = FakeNetwork()
     settings = BASE.with_(respect_robots=True, allow_hosts="127.0.0.1")
-    with pytest.raises(BlockedByRobots) as info:
+    with pytest.raises(RobotsUnavailable) as info:
         run(fetch(server.url("/feed"), settings, transport=net.transport(settings)))
     assert info.value.reason.startswith("robots.txt of 127.0.0.1 could not be read (refused: ")
     assert "the link-local cloud metadata address" in info.value.reason

@@ -9,7 +9,7 @@ import pytest
 
 from loopback import LOOPBACK, LoopbackServer, redirect, run
 from progleton.config import Settings
-from progleton.errors import BlockedByRobots
+from progleton.errors import BlockedByRobots, RobotsUnavailable
 from progleton.fetch import Fetcher, RobotsCache
 
 BASE = Settings(db_url="sqlite://", per_host_delay=0.0, read_timeout=5.0, allow_hosts=LOOPBACK)
@@ -95,7 +95,7 @@ def test_unreachable_robots_blocks_for_a_while(server: LoopbackServer) -> None:
         reasons = []
         async with Fetcher(BASE) as f:
             for p in ("/a", "/b"):
-                with pytest.raises(BlockedByRobots) as info:
+                with pytest.raises(RobotsUnavailable) as info:
                     await f.fetch(server.url(p))
                 reasons.append(info.value.reason)
         return reasons

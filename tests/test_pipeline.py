@@ -178,3 +178,16 @@ def test_feed_fields_fill_gaps_but_are_cleaned_like_page_fields() -> None:
     assert merged.publisher == "thespacereview.com"  # never the loopback mirror's address
     assert merged.authors == ["Jeff Foust"]
     assert merged.description == "A summary."
+
+
+def test_feed_warnings_are_kept_in_the_fetch_log(settings: Settings, store: SQLiteStore) -> None:
+    with LoopbackServer() as srv:
+        pub = Publisher(srv, count=2).install()
+        xml = pub.feed_xml().decode()
+        first_item = xml[xml.index("<item>") : xml.index("</item>") + len("</item>")]
+        doubled = xml.replace(first_item, first_item * 2, 1).encode()
+        srv.route("/dup.xml", body=doubled, headers={"Content-Type": "application/rss+xml"})
+        source = store.add_source(Source(feed_url=srv.url("/dup.xml")))
+        assert run(Pipeline(settings, store).crawl()).new == 2
+        (log,) = store.recent_fetches(source.id or 0)
+        assert log.outcome == "ok" and "repeated id" in (log.reason or "")

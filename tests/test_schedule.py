@@ -633,3 +633,10 @@ def test_same_seed_same_schedule_and_sources_spread_out() -> None:
 )
 def test_format_duration(value: timedelta, text: str) -> None:
     assert format_duration(value) == text
+
+
+def test_unreachable_robots_txt_backs_off_like_a_network_error() -> None:
+    from progleton.errors import RobotsUnavailable
+
+    err = RobotsUnavailable("robots.txt of x could not be read (HTTP 503); not crawling ...")
+    assert classify_failure(err) == "transient"

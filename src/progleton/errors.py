@@ -4,6 +4,7 @@ ProgletonError
 ├── ConfigError              bad settings or database URL
 ├── FetchError               anything that stopped a fetch; `reason` is shown to users
 │   ├── BlockedByRobots      robots.txt disallows the URL
+│   ├── RobotsUnavailable    robots.txt could not be read (site down): retried like a network error
 │   ├── BlockedAddress       the URL resolves to an address we may not contact
 │   ├── HTTPStatusError      the server answered with an error status
 │   ├── TooLarge             the body exceeded the size cap
@@ -42,6 +43,13 @@ class FetchError(ProgletonError):
 
 class BlockedByRobots(FetchError):
     """robots.txt disallows fetching the URL."""
+
+
+class RobotsUnavailable(FetchError):
+    """robots.txt could not be read (network error or 5xx), so the site is not crawled for now.
+
+    Not a refusal by the site: it is retried like a network failure (RFC 9309 section 2.3.1.4).
+    """
 
 
 class BlockedAddress(FetchError):

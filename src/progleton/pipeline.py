@@ -133,8 +133,13 @@ def failure_kind(reason: str | None) -> str:
     """Group failure reasons for the summary line (e.g. 'HTTP 404', 'robots.txt')."""
     if not reason:
         return "unknown"
+    if reason.startswith(("HTTP 401", "HTTP 403", "HTTP 451")):
+        # Never evaded: a refusal by the site (often bot protection) is labelled as such.
+        return f"blocked ({' '.join(reason.split()[:2])})"
     if reason.startswith("HTTP "):
         return " ".join(reason.split()[:2])
+    if "could not be read" in reason and reason.startswith("robots.txt"):
+        return "site unreachable"
     if "robots.txt" in reason:
         return "robots.txt"
     return reason.split(":")[0].split("(")[0].strip()[:40]
@@ -284,26 +289,33 @@ class Pipeline:
         res = await fetcher.fetch(
             source.feed_url, etag=source.etag, last_modified=source.last_modified, accept="feed"
         )
-        self.store.log_fetch(
-            FetchLogEntry(
-                url=source.feed_url,
-                at=utcnow(),
-                status=res.status,
-                outcome="not_modified" if res.not_modified else "ok",
-                elapsed_ms=res.elapsed_ms,
-                source_id=source.id,
-            )
-        )
         if res.not_modified:
+            self._log_feed_fetch(source, res, None)
             report.feed_status = "not_modified"
             return res, None
         content_type = res.content_type
         if content_type and res.encoding:
             content_type = f"{content_type}; charset={res.encoding}"
         feed = await self._parse_feed(res.content, res.final_url, content_type)
+        # Warnings (feed cut at the entry cap, lenient parse, repeated ids) stay visible in
+        # the source's fetch log.
+        self._log_feed_fetch(source, res, "; ".join(feed.warnings)[:2000] or None)
         # Only remember validators once the body was parsed, so a bad body is fetched again.
         source.etag, source.last_modified = res.etag, res.last_modified
         return res, feed
+
+    def _log_feed_fetch(self, source: Source, res: FetchResult, note: str | None) -> None:
+        self.store.log_fetch(
+            FetchLogEntry(
+                url=source.feed_url,
+                at=utcnow(),
+                status=res.status,
+                outcome="not_modified" if res.not_modified else "ok",
+                reason=note,
+                elapsed_ms=res.elapsed_ms,
+                source_id=source.id,
+            )
+        )
 
     def _record_source_error(
         self,

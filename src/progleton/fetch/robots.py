@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import httpx
 from protego import Protego
 
-from progleton.errors import BlockedAddress, BlockedByRobots, FetchError
+from progleton.errors import BlockedAddress, BlockedByRobots, FetchError, RobotsUnavailable
 from progleton.fetch.errors import BlockedRedirect
 from progleton.fetch.politeness import Politeness
 
@@ -109,7 +109,7 @@ class RobotsPolicy:
             return
         entry = await self._entry(url)
         if entry.blocked is not None:
-            raise BlockedByRobots(entry.blocked, str(url))
+            raise RobotsUnavailable(entry.blocked, str(url))
         if entry.rules is not None and not entry.rules.can_fetch(str(url), self._agent):
             path = url.raw_path.decode("ascii", "replace")
             raise BlockedByRobots(f"robots.txt disallows {path} for {self._agent}", str(url))
