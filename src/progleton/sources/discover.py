@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from progleton.errors import DiscoveryError, FetchError, NotAFeed
+from progleton.errors import DiscoveryError, FeedError, FetchError
 from progleton.models import FetchResult, ParsedFeed
 from progleton.sources.feeds import parse_feed
 from progleton.sources.sniff import FEED_MEDIA_TYPES, looks_like_feed, sniff
@@ -149,7 +149,7 @@ def _as_feed(res: FetchResult) -> ParsedFeed | None:
         return None
     try:
         return parse_feed(res.content, res.final_url, _content_type(res))
-    except NotAFeed:
+    except FeedError:  # NotAFeed, or a feed too large or too broken to use
         return None
 
 

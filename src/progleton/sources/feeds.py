@@ -1,25 +1,37 @@
-"""Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0 (via feedparser) and JSON Feed into a ParsedFeed."""
+"""Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0 (via feedparser) and JSON Feed into a ParsedFeed.
+
+XML takes this road before feedparser sees it:
+
+1. `charset.decode_xml`: bytes -> text, whatever the labels claim.
+2. `xmlsafe.rebuild_prolog`: everything before the root element is replaced by our own
+   prolog, so no DTD, entity declaration or external reference reaches a parser.
+3. `limits.cap_xml`: at most MAX_ENTRIES entries and a byte budget, cut between entries.
+4. feedparser, on UTF-8 bytes in a file object (never a str or bytes: those it would treat
+   as a path or URL to open).
+"""
 
 from __future__ import annotations
 
 import io
 import xml.sax
-from datetime import UTC, datetime
-from time import struct_time
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 
-from progleton.errors import NotAFeed
-from progleton.models import FeedEntry, ParsedFeed
-from progleton.sources.charset import pick_charset
-from progleton.sources.entries import SUMMARY_LIMIT, finish, http_url, synthetic_guid
+from progleton.errors import FeedError, NotAFeed
+from progleton.models import ParsedFeed
+from progleton.sources.charset import decode_xml
+from progleton.sources.entries import TITLE_LIMIT, cap_entries, finish, note_dropped_links
+from progleton.sources.hubs import xml_hub_links
 from progleton.sources.jsonfeed import parse_json_feed
+from progleton.sources.limits import MAX_INPUT_BYTES, cap_xml
+from progleton.sources.links import http_url
 from progleton.sources.sniff import head_text, root_element, sniff
-from progleton.sources.text import html_to_text, squash, truncate
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
+from progleton.sources.text import truncate
+from progleton.sources.xmlfeed import authors, entry, link_from_guid, plain_text, raw_link, ttl
+from progleton.sources.xmlsafe import rebuild_prolog
 
 
 def parse_feed(
@@ -27,10 +39,12 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse feed bytes fetched from `url` (the base for relative links).
 
-    Raises NotAFeed for HTML pages, non-feed JSON/XML, binary data and empty bodies. Malformed
-    feeds that still yield entries are accepted, with the problem noted in `warnings`.
-    Entry `content_html` from RSS/Atom is sanitised by feedparser; from JSON Feed it is not:
-    treat it as untrusted either way. Publish dates in the future are dropped (see warnings).
+    Raises NotAFeed for HTML pages, non-feed JSON/XML, binary data and empty bodies, and
+    FeedError for JSON Feeds over MAX_INPUT_BYTES; never anything else. Malformed,
+    truncated and oversize feeds that still yield entries are accepted, with the problem
+    noted in `warnings`. Entry `content_html` from RSS/Atom is sanitised by feedparser; from
+    JSON Feed it is not: treat it as untrusted either way. Publish dates in the future are
+    dropped, entry links that are not http(s) too (see warnings).
     """
     media = (content_type or "").split(";")[0].strip().lower() or None
     kind = sniff(content, media)
@@ -41,6 +55,10 @@ def parse_feed(
     if kind == "binary":
         raise NotAFeed(f"not a feed: binary data ({media or 'unknown type'})")
     if kind in ("json", "jsonfeed"):
+        if len(content) > MAX_INPUT_BYTES:
+            raise FeedError(
+                f"feed too large: {len(content)} bytes of JSON (the limit is {MAX_INPUT_BYTES})"
+            )
         parsed = parse_json_feed(content, url, now=now)
     else:
         parsed = _parse_xml(content, url, content_type, now)
@@ -50,47 +68,77 @@ def parse_feed(
     return parsed
 
 
+def _prepare(content: bytes, content_type: str | None) -> tuple[bytes, list[str]]:
+    """Steps 1-3 of the module notes: safe, bounded UTF-8 XML for feedparser."""
+    warnings: list[str] = []
+    if len(content) > MAX_INPUT_BYTES:
+        warnings.append(f"feed cut at {MAX_INPUT_BYTES} bytes of {len(content)}")
+        content = content[:MAX_INPUT_BYTES]
+    text, charset_warnings = decode_xml(content, _charset_of(content_type))
+    warnings += charset_warnings
+    prolog = rebuild_prolog(text)
+    if prolog.text is None:
+        raise NotAFeed(_not_a_feed_reason(content))
+    warnings += prolog.warnings
+    data, cut_warnings = cap_xml(prolog.text.encode("utf-8", "replace"))
+    return data, warnings + cut_warnings
+
+
+def _feedparser(data: bytes, url: str) -> Any:
+    headers = {"content-location": url, "content-type": "application/xml; charset=utf-8"}
+    try:
+        return feedparser.parse(
+            io.BytesIO(data),
+            response_headers=headers,
+            sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+    except Exception as exc:
+        # feedparser's lenient parser is a pile of regexes over hostile text; whatever it
+        # trips on is this feed's problem, and must not look like a crash of the crawler.
+        raise FeedError(f"the feed could not be parsed ({type(exc).__name__})") from exc
+
+
 def _parse_xml(
     content: bytes, url: str, content_type: str | None, now: datetime | None
 ) -> ParsedFeed:
-    charset, charset_warning = pick_charset(content, _charset_of(content_type))
-    # Always "application/xml": feedparser would apply RFC 3023's obsolete us-ascii default to
-    # text/xml, and the bytes have already been sniffed as XML whatever the server called them.
-    headers = {
-        "content-location": url,
-        "content-type": "application/xml" + (f"; charset={charset}" if charset else ""),
-    }
-    # A file object, never bytes or str: feedparser treats those as a path or URL to open.
-    d = feedparser.parse(
-        io.BytesIO(content),
-        response_headers=headers,
-        sanitize_html=True,
-        resolve_relative_uris=True,
-    )
+    data, warnings = _prepare(content, content_type)
+    d = _feedparser(data, url)
     version: str = d.get("version") or ""
     raw_entries: list[Any] = list(d.get("entries") or [])
     if not version and not raw_entries:
         raise NotAFeed(_not_a_feed_reason(content))
-    warnings = [charset_warning] if charset_warning else []
     if d.get("bozo") and d.get("bozo_exception") is not None:
         warnings.append(_describe_bozo(d["bozo_exception"]))
     if not version:
         warnings.append("unrecognised feed format; entries were read leniently")
     feed = d.get("feed") or {}
     kind = "atom" if version.startswith("atom") else "rss"
-    entries = [_entry(e, url) for e in raw_entries]
+    raw_entries = cap_entries(raw_entries, warnings)
+    entries = [entry(e, url, kind) for e in raw_entries]
+    note_dropped_links(
+        sum(
+            1
+            for e, parsed in zip(raw_entries, entries, strict=True)
+            if parsed.url is None and raw_link(e, kind) and not link_from_guid(e)
+        ),
+        warnings,
+    )
     if kind == "atom":
         # RFC 4287 §4.2.1: the feed's authors apply to entries that name none.
-        feed_authors = _authors(feed)
-        for entry in entries:
-            entry.authors = entry.authors or list(feed_authors)
+        feed_authors = authors(feed)
+        for item in entries:
+            item.authors = item.authors or list(feed_authors)
+    hub_url, self_url = xml_hub_links(feed, url)
     return ParsedFeed(
-        title=_text(feed, "title"),
+        title=truncate(plain_text(feed, "title", kind), TITLE_LIMIT),
         kind=kind,
         site_url=http_url(feed.get("link"), url),
         entries=finish(entries, warnings, now),
-        ttl_minutes=_ttl(feed.get("ttl")),
+        ttl_minutes=ttl(feed.get("ttl")),
         warnings=warnings,
+        hub_url=hub_url,
+        self_url=self_url,
     )
 
 
@@ -110,75 +158,9 @@ def _not_a_feed_reason(content: bytes) -> str:
 
 
 def _describe_bozo(exc: BaseException) -> str:
-    if isinstance(exc, feedparser.CharacterEncodingOverride):
-        return f"wrong character encoding declared ({exc})"
-    if isinstance(exc, feedparser.CharacterEncodingUnknown):
-        return "unknown character encoding; some text may be garbled"
     if isinstance(exc, xml.sax.SAXParseException):
         return (
             f"not well-formed XML ({exc.getMessage()} at line {exc.getLineNumber()}); "
             "parsed leniently"
         )
     return f"feed has problems ({type(exc).__name__}: {exc}); parsed leniently"
-
-
-def _text(obj: Any, key: str) -> str:
-    """A text construct as plain text: feedparser gives HTML unless the detail says text/plain."""
-    value = obj.get(key)
-    if not isinstance(value, str):
-        return ""
-    detail = obj.get(f"{key}_detail") or {}
-    if detail.get("type") == "text/plain":
-        return squash(value)
-    return html_to_text(value)
-
-
-def _date(parsed: struct_time | None) -> datetime | None:
-    if not parsed:
-        return None
-    try:
-        return datetime(*parsed[:6], tzinfo=UTC)  # feedparser normalises to UTC
-    except (TypeError, ValueError):
-        return None
-
-
-def _authors(obj: Any) -> list[str]:
-    names = [squash(a.get("name") or "") for a in obj.get("authors") or [] if hasattr(a, "get")]
-    if not any(names) and isinstance(obj.get("author"), str):
-        names = [squash(obj["author"])]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def _content_html(entry: Any) -> str | None:
-    contents = [c for c in entry.get("content") or [] if isinstance(c.get("value"), str)]
-    for c in contents:
-        if c.get("type") in (*_HTML_TYPES, None) and c["value"].strip():
-            return str(c["value"])
-    return None
-
-
-def _entry(e: Any, base: str) -> FeedEntry:
-    url = http_url(e.get("link"), base)
-    title = _text(e, "title")
-    content_html = _content_html(e)
-    summary = _text(e, "summary") or html_to_text(content_html)
-    raw_date = e.get("published") or e.get("updated") or ""
-    published = _date(e.get("published_parsed") or e.get("updated_parsed"))
-    guid = squash(e.get("id") or "") or url or synthetic_guid(title, raw_date, summary)
-    return FeedEntry(
-        guid=guid,
-        url=url,
-        title=title,
-        published=published,
-        summary=truncate(summary, SUMMARY_LIMIT),
-        authors=_authors(e),
-        content_html=content_html,
-    )
-
-
-def _ttl(value: Any) -> int | None:
-    try:
-        minutes = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return minutes if minutes > 0 else None

@@ -9,7 +9,16 @@ from typing import Any
 
 from progleton.errors import NotAFeed
 from progleton.models import FeedEntry, ParsedFeed
-from progleton.sources.entries import SUMMARY_LIMIT, finish, http_url, synthetic_guid
+from progleton.sources.entries import (
+    SUMMARY_LIMIT,
+    TITLE_LIMIT,
+    cap_entries,
+    finish,
+    note_dropped_links,
+    synthetic_guid,
+)
+from progleton.sources.hubs import json_hub_links
+from progleton.sources.links import entry_url, http_url
 from progleton.sources.text import html_to_text, squash, truncate
 
 
@@ -35,7 +44,10 @@ def parse_date(value: Any) -> datetime | None:
             return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # "0001-01-01T00:00:00+14:00" has no UTC equivalent
+        return None
 
 
 def _authors(obj: dict[str, Any]) -> list[str]:
@@ -46,9 +58,14 @@ def _authors(obj: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
+def _has_link(item: dict[str, Any]) -> bool:
+    return any(isinstance(item.get(k), str) and item[k].strip() for k in ("url", "external_url"))
+
+
 def _entry(item: dict[str, Any], base: str) -> FeedEntry:
-    url = http_url(item.get("url"), base) or http_url(item.get("external_url"), base)
-    title = squash(_str(item.get("title")))
+    url = entry_url(item.get("url"), base) or entry_url(item.get("external_url"), base)
+    # The spec says plain text, but generators copy HTML titles in: read them like RSS titles.
+    title = truncate(html_to_text(_str(item.get("title"))), TITLE_LIMIT)
     content_html = _str(item.get("content_html")) or None
     summary = squash(_str(item.get("summary"))) or squash(_str(item.get("content_text")))
     if not summary and content_html:
@@ -72,6 +89,8 @@ def parse_json_feed(content: bytes, url: str, *, now: datetime | None = None) ->
         doc = json.loads(content)
     except (ValueError, UnicodeDecodeError) as exc:
         raise NotAFeed(f"not a feed: invalid JSON ({exc})") from exc
+    except RecursionError as exc:  # [[[[...]]]] nested deeper than the interpreter allows
+        raise NotAFeed("not a feed: JSON nested too deeply") from exc
     if not isinstance(doc, dict):
         raise NotAFeed("not a feed: JSON that is not a JSON Feed")
     version = _str(doc.get("version"))
@@ -84,17 +103,26 @@ def parse_json_feed(content: bytes, url: str, *, now: datetime | None = None) ->
     if not isinstance(items, list):
         warnings.append("JSON Feed without an items list")
         items = []
-    entries = [_entry(item, url) for item in items if isinstance(item, dict)]
-    if len(entries) < len(items):
-        warnings.append(f"{len(items) - len(entries)} items were not objects and were skipped")
+    objects = [item for item in items if isinstance(item, dict)]
+    if len(objects) < len(items):
+        warnings.append(f"{len(items) - len(objects)} items were not objects and were skipped")
+    objects = cap_entries(objects, warnings)
+    entries = [_entry(item, url) for item in objects]
+    note_dropped_links(
+        sum(1 for item, e in zip(objects, entries, strict=True) if not e.url and _has_link(item)),
+        warnings,
+    )
     feed_authors = _authors(doc)
     for entry in entries:
         if not entry.authors:
             entry.authors = list(feed_authors)
+    hub_url, self_url = json_hub_links(doc, url)
     return ParsedFeed(
-        title=squash(_str(doc.get("title"))),
+        title=truncate(html_to_text(_str(doc.get("title"))), TITLE_LIMIT),
         kind="json",
         site_url=http_url(doc.get("home_page_url"), url),
         entries=finish(entries, warnings, now),
         warnings=warnings,
+        hub_url=hub_url,
+        self_url=self_url,
     )

@@ -10,6 +10,10 @@ from lxml import etree
 
 from progleton.errors import FeedError
 from progleton.models import Source, utcnow
+from progleton.sources.charset import decode_xml
+from progleton.sources.limits import MAX_INPUT_BYTES
+from progleton.sources.links import http_url
+from progleton.sources.xmlsafe import hardened_parser, rebuild_prolog
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,28 +39,27 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BARE_AMP = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9._-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
 
 
-def _parser(recover: bool) -> etree.XMLParser:
-    # No entity expansion, no DTD or network access, no huge trees: OPML comes from users.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=recover,
-    )
-
-
 def _parse_xml(content: bytes) -> etree._Element | None:
+    if len(content) > MAX_INPUT_BYTES:
+        raise FeedError(
+            f"OPML file too large: {len(content)} bytes (the limit is {MAX_INPUT_BYTES})"
+        )
+    # Same treatment as feeds: decode, then replace the prolog so no DTD or entity
+    # declaration reaches lxml (which expands internal entities in attribute values even
+    # with resolve_entities=False, and OPML is all attributes).
+    text, _warnings = decode_xml(content, None)
+    prolog = rebuild_prolog(text, keep_char_entities=False)
+    if prolog.text is None:
+        raise FeedError("not an OPML file: no XML element found")
+    data = prolog.text.encode("utf-8", "replace")
     try:
-        return etree.fromstring(content, _parser(recover=False))
+        return etree.fromstring(data, hardened_parser())
     except etree.XMLSyntaxError as exc:
         # Real exports contain bare "&" in titles and URLs; escape those, then let lxml
         # recover from whatever else is wrong rather than lose the whole subscription list.
-        repaired = _BARE_AMP.sub(b"&amp;", content)
+        repaired = _BARE_AMP.sub(b"&amp;", data)
         try:
-            return etree.fromstring(repaired, _parser(recover=True))
+            return etree.fromstring(repaired, hardened_parser(recover=True))
         except etree.XMLSyntaxError:
             raise FeedError(f"not an OPML file: {exc}") from exc
 
@@ -75,7 +78,10 @@ def _feed_url(value: str) -> str | None:
     if value.lower().startswith("feed:"):
         rest = value[5:]
         value = rest if rest.lower().startswith(("http://", "https://")) else "http:" + rest
-    return value if value.lower().startswith(("http://", "https://")) else None
+    if not value.lower().startswith(("http://", "https://")):
+        return None
+    # The URL will be fetched: it must be one (a host, nothing urlsplit chokes on).
+    return value if http_url(value, value) is not None else None
 
 
 def parse_opml(content: bytes) -> list[OpmlFeed]:
@@ -103,7 +109,7 @@ def parse_opml(content: bytes) -> list[OpmlFeed]:
                     OpmlFeed(
                         xml_url=url,
                         title=_attr(el, "title") or _attr(el, "text"),
-                        html_url=_attr(el, "htmlUrl") or None,
+                        html_url=http_url(_attr(el, "htmlUrl"), url),
                         category=CATEGORY_SEPARATOR.join(path) or None,
                     ),
                 )
