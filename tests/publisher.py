@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import email.utils
 import html
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -126,3 +128,122 @@ class Publisher:
             body=self.feed_xml(),
             headers={"Content-Type": "application/rss+xml; charset=utf-8", "ETag": etag},
         )
+
+
+# -- many outlets on one server (fault-injection and crash tests) -----------------------------
+
+
+@dataclass
+class Outlet:
+    """One publisher of many sharing a server: feed at /<slug>/feed.xml, articles at
+    /<slug>/news/story-<n> (or /<slug>/private/story-<n>), canonical URLs on its own made-up
+    host https://<slug>.example/..., so outlets never share an article (identity is the URL).
+
+    `page_delay` is seconds before each page answers (a number, or a function of n);
+    `etag` makes the feed answer 304 to a matching If-None-Match; `entries` overrides which
+    article numbers the feed lists, newest first (default: all of them).
+    No robots.txt is installed: robots.txt belongs to the server, not to one outlet.
+    """
+
+    server: LoopbackServer
+    slug: str
+    count: int = 4
+    page_delay: float | Callable[[int], float] = 0.0
+    etag: bool = True
+    private: set[int] = field(default_factory=set)
+    entries: list[int] | None = None
+
+    @property
+    def feed_path(self) -> str:
+        return f"/{self.slug}/feed.xml"
+
+    @property
+    def feed_url(self) -> str:
+        return self.server.url(self.feed_path)
+
+    @property
+    def name(self) -> str:
+        return self.slug.replace("-", " ").title()
+
+    def path(self, n: int) -> str:
+        kind = "private" if n in self.private else "news"
+        return f"/{self.slug}/{kind}/story-{n}"
+
+    def canonical(self, n: int) -> str:
+        return f"https://{self.slug}.example{self.path(n)}"
+
+    def title(self, n: int) -> str:
+        return f"{self.name} story {n}"
+
+    def published(self, n: int) -> datetime:
+        return NOW - timedelta(hours=n + 1)
+
+    def delay(self, n: int) -> float:
+        return self.page_delay(n) if callable(self.page_delay) else self.page_delay
+
+    def page(self, n: int) -> bytes:
+        return article_page(n, self.title(n), self.published(n), self.canonical(n))
+
+    def install(self) -> Outlet:
+        self.server.route(self.feed_path, handler=self._feed)
+        for n in range(self.count):
+            self.server.route(
+                self.path(n),
+                body=self.page(n),
+                headers={"Content-Type": "text/html; charset=utf-8"},
+                delay=self.delay(n),
+            )
+        return self
+
+    def item_xml(self, n: int, guid: str | None = None) -> str:
+        date = email.utils.format_datetime(self.published(n))
+        return (
+            f"<item><title>{html.escape(self.title(n))}</title>"
+            f"<link>{self.server.url(self.path(n))}</link>"
+            f"<guid>{html.escape(guid or self.canonical(n))}</guid><pubDate>{date}</pubDate>"
+            f"<description>Summary {n}</description></item>"
+        )
+
+    def feed_xml(self, items: str | None = None) -> bytes:
+        numbers = self.entries if self.entries is not None else range(self.count)
+        body = items if items is not None else "".join(self.item_xml(n) for n in numbers)
+        return rss_document(self.name, self.server.url(f"/{self.slug}/"), body)
+
+    def _feed(self, req: Request) -> Route:
+        body = self.feed_xml()
+        headers = {"Content-Type": "application/rss+xml; charset=utf-8"}
+        if self.etag:
+            # The ETag follows the content, so a changed feed is never answered with 304.
+            tag = f'"{self.slug}-{zlib.crc32(body):08x}"'
+            if req.headers.get("if-none-match") == tag:
+                return Route(status=304, headers={"ETag": tag})
+            headers["ETag"] = tag
+        return Route(body=body, headers=headers)
+
+
+def rss_document(title: str, link: str, items: str, head: str = "") -> bytes:
+    """An RSS 2.0 document around `items` (already XML); `head` goes before <rss>."""
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>{head}<rss version="2.0"><channel>'
+        f"<title>{html.escape(title)}</title><link>{html.escape(link)}</link>"
+        f"<description>News</description>{items}</channel></rss>"
+    ).encode()
+
+
+def paywalled_page(title: str, canonical: str, teaser: str) -> bytes:
+    """An article page that shows one teaser paragraph and then a paywall prompt."""
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(title)} | Harbour Gazette</title>
+<link rel="canonical" href="{canonical}">
+<meta property="og:site_name" content="Harbour Gazette">
+<meta property="article:published_time" content="{NOW.isoformat()}">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<main><article><h1>{html.escape(title)}</h1><p class="byline">By Ada Lovelace</p>
+<p>{html.escape(teaser)}</p>
+<div class="paywall"><h3>Subscribe to continue reading</h3>
+<p>This article is for subscribers only. Subscribe now for unlimited access to all our
+journalism, or log in if you are already a subscriber.</p>
+<a href="/subscribe">Subscribe now</a> <a href="/login">Log in</a></div>
+</article></main><footer>© 2025 Harbour Gazette. All rights reserved.</footer></body></html>
+""".encode()
