@@ -10,7 +10,7 @@ import pytest
 
 from progleton.models import Article, FeedEntry, FetchLogEntry, Source
 from progleton.store import Cursor, open_store
-from progleton.store.migrate import current_revision
+from progleton.store.migrate import current_revisions, head_revisions
 from progleton.store.sqlite import SQLiteStore
 
 T0 = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
@@ -39,7 +39,7 @@ def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.db'}"
     first = open_store(url)
     assert isinstance(first, SQLiteStore)
-    assert current_revision(first.engine) == "0002"
+    assert current_revisions(first.engine) == head_revisions()
     first.close()
     again = open_store(url)  # second open must not re-run or fail
     assert isinstance(again, SQLiteStore)
@@ -245,7 +245,7 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
     engine.dispose()
     store = open_store(url)
     assert isinstance(store, SQLiteStore)
-    assert current_revision(store.engine) == "0002"
+    assert current_revisions(store.engine) == head_revisions()
     (old,) = store.list_sources()
     assert (old.title, old.websub_state, old.schedule_note) == ("Old", None, None)
     old.websub_state, old.schedule_note = "subscribed", "every ~30 min"

@@ -20,19 +20,34 @@ def alembic_config() -> Config:
     return cfg
 
 
+def head_revisions() -> frozenset[str]:
+    """The newest revision of every migration branch bundled with this version."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema (no-op when already there)."""
+    """Bring the database to the newest schema (no-op when already there).
+
+    Upgrades to every head, so independent stages may each add a migration branching
+    from the same parent; Alembic applies them in dependency order.
+    """
     cfg = alembic_config()
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.connect() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            return
+    if current_revisions(engine) == head_revisions():
+        return
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
+
+
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """The schema revisions (one per branch) the database is at."""
+    with engine.connect() as conn:
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The schema revision the database is at."""
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The schema revision the database is at, when it is on a single branch."""
+    heads = current_revisions(engine)
+    if len(heads) > 1:
+        raise RuntimeError(f"database is at several heads: {sorted(heads)}")
+    return next(iter(heads), None)

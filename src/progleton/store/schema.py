@@ -95,6 +95,7 @@ articles = Table(
     Column("body", Text, nullable=False),  # paragraphs joined by blank lines
     Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL")),
     Column("guid", Text),
+    Column("access", String(16)),  # NULL (nothing detected) | paywall
     Index("ix_articles_sort", "sort_time", "id"),
     Index("ix_articles_source_sort", "source_id", "sort_time", "id"),
     Index("ix_articles_url", "url"),
@@ -112,6 +113,9 @@ feed_entries = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("seen_at", UTCDateTime, nullable=False),
+    Column("retry_at", UTCDateTime),  # when a failed entry may be tried again
+    Column("entry", Text),  # the FeedEntry as JSON, so a retry does not need the feed
+    Index("ix_feed_entries_retry", "status", "retry_at"),
     UniqueConstraint("source_id", "guid", name="uq_feed_entries_source_guid"),
 )
 
