@@ -38,7 +38,7 @@ class Settings:
     total_timeout: float = 60.0
     max_body_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
-    max_concurrency: int = 16
+    max_concurrency: int = 32
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0  # seconds between request starts to one host
     respect_robots: bool = True
@@ -56,6 +56,12 @@ class Settings:
     min_interval: int = 5
     max_interval: int = 24 * 60
     max_new_entries_per_feed: int = 50
+    # Crawl resources. Pages are extracted in `extract_workers` processes (-1: one per CPU, at
+    # most 4; 0: in one thread of the crawler). Fetched pages waiting for extraction are bounded
+    # (twice `max_concurrency`) and so are the sources refreshed at once, so memory stays flat
+    # however many sources a crawl covers.
+    extract_workers: int = -1
+    max_sources_in_flight: int = 256
     # Serving
     page_size: int = 30
     # The address hubs and readers reach this instance at (e.g. https://news.example.org);

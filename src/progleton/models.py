@@ -85,6 +85,9 @@ class Article:
     image: str | None = None
     publisher: str | None = None
     description: str | None = None
+    #: None when the page reads as a whole article; "paywall" when the publisher shows only a
+    #: teaser to visitors without a subscription (labelled, never bypassed).
+    access: str | None = None
     # Set by the store.
     id: int | None = None
     source_id: int | None = None

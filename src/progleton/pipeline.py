@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import random
+import re
 import secrets
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,13 +23,17 @@ import httpx
 
 from progleton.config import Settings
 from progleton.errors import (
+    BlockedAddress,
+    BlockedByRobots,
     ExtractionError,
     FeedError,
     FetchError,
     HTTPStatusError,
     ProgletonError,
+    TooLarge,
 )
 from progleton.extract import extract_article, extract_text_dump
+from progleton.extract.access import PAYWALL
 from progleton.extract.names import clean_authors, host_name
 from progleton.extract.titles import strip_site_suffix
 from progleton.fetch import Fetcher, RobotsCache
@@ -45,6 +49,7 @@ from progleton.models import (
 from progleton.schedule import SchedulePolicy, next_check_after_failure, next_check_after_success
 from progleton.sources import find_feed, parse_feed, parse_opml
 from progleton.store import Store
+from progleton.workers import WorkerPool, worker_count
 
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
 #: Largest feed document a hub may push to us.
@@ -83,6 +88,7 @@ class SourceReport:
     error: str | None = None
     schedule: str = ""  # why the next check is when it is
     new: int = 0
+    paywalled: int = 0  # of the new ones: only a teaser was public
     duplicates: int = 0
     failures: Counter[str] = field(default_factory=Counter)
 
@@ -95,6 +101,7 @@ class CrawlReport:
     not_modified: int = 0
     failed_sources: int = 0
     new: int = 0
+    paywalled: int = 0
     duplicates: int = 0
     failures: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
@@ -107,6 +114,7 @@ class CrawlReport:
             self.failed_sources += 1
             self.failures[f"feed: {failure_kind(r.error)}"] += 1
         self.new += r.new
+        self.paywalled += r.paywalled
         self.duplicates += r.duplicates
         self.failures.update(r.failures)
 
@@ -114,7 +122,9 @@ class CrawlReport:
         """One line for humans."""
         line = (
             f"{_n(self.sources, 'source')} checked ({self.not_modified} unchanged): "
-            f"{_n(self.new, 'new article')}, {_n(self.duplicates, 'duplicate')} skipped"
+            f"{_n(self.new, 'new article')}"
+            + (f" ({self.paywalled} paywalled: teaser only)" if self.paywalled else "")
+            + f", {_n(self.duplicates, 'duplicate')} skipped"
         )
         total = sum(self.failures.values())
         if total:
@@ -129,8 +139,52 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+#: Failure reasons name hosts, sizes and durations; the summary counts them by kind. First
+#: match wins, so the specific patterns come before the general ones.
+_FAILURE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind)
+    for pattern, kind in (
+        (r"^robots\.txt .*could not be read", "site unreachable"),
+        (r"robots\.txt", "robots.txt"),
+        (r"^refused\b|\b(?:resolves to|is this machine)\b", "refused"),
+        (r"slow drip", "slow drip"),
+        (r"connection reset", "connection reset"),
+        (r"closed the connection|connection to .* was lost", "closed early"),
+        (r"connection refused", "connection refused"),
+        (r"\bDNS\b|no addresses for", "DNS failure"),
+        (r"\bTLS\b", "TLS error"),
+        (r"could not connect", "could not connect"),
+        (r"timed out|no response within|stopped sending data|no complete response", "timeout"),
+        (r"headers too large", "headers too large"),
+        (r"larger than|\bcap\b", "too large"),
+        (r"redirect", "redirect problem"),
+        (r"corrupt|Content-Encoding", "corrupt body"),
+        (r"invalid HTTP response", "invalid response"),
+        (r"asked us to slow down|not contacting it", "rate limited"),
+        (r"unreachable", "network unreachable"),
+        (r"URL|scheme", "bad URL"),
+        (r"no article|nothing to extract|text dump", "no article body"),
+        (r"proxy", "proxy error"),
+    )
+)
+
+
+def is_transient(exc: FetchError | ExtractionError) -> bool:
+    """Whether a failed page is worth another try later (a 5xx, a timeout, a reset...).
+
+    Refusals (robots.txt, the address guard, 401/403/451 bot protection), pages that are gone
+    (410) or too large, and pages without an article are given up at once: asking again would
+    get the same answer, or press a publisher that said no.
+    """
+    if isinstance(exc, ExtractionError | BlockedByRobots | BlockedAddress | TooLarge):
+        return False
+    if isinstance(exc, HTTPStatusError) and exc.status is not None and 400 <= exc.status < 500:
+        return exc.status in (404, 408, 425, 429)  # 404: feeds often go out before the page
+    return True
+
+
 def failure_kind(reason: str | None) -> str:
-    """Group failure reasons for the summary line (e.g. 'HTTP 404', 'robots.txt')."""
+    """Group failure reasons for the summary line ('HTTP 404', 'slow drip', 'blocked...')."""
     if not reason:
         return "unknown"
     if reason.startswith(("HTTP 401", "HTTP 403", "HTTP 451")):
@@ -138,11 +192,10 @@ def failure_kind(reason: str | None) -> str:
         return f"blocked ({' '.join(reason.split()[:2])})"
     if reason.startswith("HTTP "):
         return " ".join(reason.split()[:2])
-    if "could not be read" in reason and reason.startswith("robots.txt"):
-        return "site unreachable"
-    if "robots.txt" in reason:
-        return "robots.txt"
-    return reason.split(":")[0].split("(")[0].strip()[:40]
+    for pattern, kind in _FAILURE_KINDS:
+        if pattern.search(reason):
+            return kind
+    return "other error"
 
 
 class Pipeline:
@@ -159,15 +212,14 @@ class Pipeline:
         self._transport = transport
         # robots.txt verdicts outlive one crawl round (RFC 9309 allows 24 h reuse).
         self._robots = RobotsCache()
-        # trafilatura/lxml crash when extract() runs in several threads at once (trafilatura
-        # issues #840 and #925), so all page and feed parsing goes through this one thread.
-        self._extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        self._workers = WorkerPool(worker_count(settings.extract_workers))
+        self._new_page_slots()
         self._policy = SchedulePolicy.from_settings(settings)
         self._rng = random.Random()
 
     def close(self) -> None:
-        """Stop the extraction thread."""
-        self._extractor.shutdown(wait=True)
+        """Stop the parsing thread and extraction processes."""
+        self._workers.close()
 
     def __enter__(self) -> Pipeline:
         return self
@@ -179,12 +231,10 @@ class Pipeline:
         return Fetcher(self.settings, transport=self._transport, robots_cache=self._robots)
 
     async def _extract(self, content: bytes, url: str) -> Article:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._extractor, extract_article, content, url)
+        return await self._workers.extract(extract_article, content, url)
 
     async def _parse_feed(self, content: bytes, url: str, content_type: str | None) -> ParsedFeed:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._extractor, parse_feed, content, url, content_type)
+        return await self._workers.in_thread(parse_feed, content, url, content_type)
 
     # -- sources -------------------------------------------------------------------------
     async def add_source(self, url: str) -> Source:
@@ -239,14 +289,27 @@ class Pipeline:
         started = time.monotonic()
         todo = sources if sources is not None else self.store.due_sources(now or utcnow())
         report = CrawlReport()
+        self._new_page_slots()
+        # Sources are refreshed a bounded number at a time, so a crawl of 100,000 sources holds
+        # as little as one of a few hundred.
+        source_slots = asyncio.Semaphore(max(1, self.settings.max_sources_in_flight))
+
+        async def refresh(source: Source) -> SourceReport:
+            async with source_slots:
+                return await self._refresh(fetcher, source, progress)
+
         async with self._fetcher() as fetcher:
-            results = await asyncio.gather(
-                *(self._refresh(fetcher, s, progress) for s in todo), return_exceptions=False
-            )
+            results = await asyncio.gather(*(refresh(s) for s in todo))
         for r in results:
             report.add(r)
         report.seconds = time.monotonic() - started
         return report
+
+    def _new_page_slots(self) -> None:
+        # Pages between "fetch started" and "stored": at most max_concurrency fetching and as
+        # many again fetched and waiting for (or in) extraction. Without this bound, fetching
+        # outruns extraction and the waiting pages grow with the size of the crawl.
+        self._page_slots = asyncio.Semaphore(max(2, 2 * self.settings.max_concurrency))
 
     async def _refresh(
         self, fetcher: Fetcher, source: Source, progress: CrawlProgress | None
@@ -272,7 +335,9 @@ class Pipeline:
                     source.title = feed.title
                 source.site_url = source.site_url or feed.site_url
                 source.kind = feed.kind
-                await self._ingest(fetcher, source, feed, report, progress)
+            # Also on a 304: pages that failed last time are due again whatever the feed says.
+            await self._ingest(fetcher, source, feed, report, progress)
+            if feed is not None:
                 await self._websub_subscribe(fetcher, source, feed, checked)
             source.next_check_at, report.schedule = next_check_after_success(
                 previous, feed, result, checked, self._policy, self._rng
@@ -351,15 +416,23 @@ class Pipeline:
         self,
         fetcher: Fetcher,
         source: Source,
-        feed: ParsedFeed,
+        feed: ParsedFeed | None,
         report: SourceReport,
         progress: CrawlProgress | None,
     ) -> None:
         assert source.id is not None
-        entries = [e for e in feed.entries if e.url]
-        seen = self.store.seen_guids(source.id, [e.guid for e in entries])
-        fresh = [e for e in entries if e.guid not in seen]
-        fresh = fresh[: self.settings.max_new_entries_per_feed]
+        fresh: list[FeedEntry] = []
+        if feed is not None:
+            entries = [e for e in feed.entries if e.url]
+            seen = self.store.seen_guids(source.id, [e.guid for e in entries])
+            fresh = [e for e in entries if e.guid not in seen]
+            fresh = fresh[: self.settings.max_new_entries_per_feed]
+        listed = {e.guid for e in fresh}
+        fresh += [
+            e
+            for e in self.store.due_entry_retries(source.id, utcnow())
+            if e.guid not in listed and e.url
+        ]
         if progress:
             progress.entries_found(source, len(fresh))
 
@@ -380,20 +453,23 @@ class Pipeline:
             self.store.link_entry(source.id, entry, known)
             report.duplicates += 1
             return "duplicate"
-        try:
-            res = await fetcher.fetch(entry.url, accept="html")
-            article = await self._extract(res.content, res.final_url)
-        except (FetchError, ExtractionError) as exc:
-            reason = exc.reason
-            self.store.record_entry_failure(source.id, entry, reason)
-            report.failures[failure_kind(reason)] += 1
-            return "failed"
-        article = merge_entry(article, entry, source, res.final_url)
-        saved = await asyncio.to_thread(
-            self.store.save_article, article, source_id=source.id, guid=entry.guid
-        )
+        async with self._page_slots:
+            try:
+                res = await fetcher.fetch(entry.url, accept="html")
+                article = await self._extract(res.content, res.final_url)
+            except (FetchError, ExtractionError) as exc:
+                reason = exc.reason
+                self.store.record_entry_failure(source.id, entry, reason, retry=is_transient(exc))
+                report.failures[failure_kind(reason)] += 1
+                return "failed"
+            article = merge_entry(article, entry, source, res.final_url)
+            saved = await asyncio.to_thread(
+                self.store.save_article, article, source_id=source.id, guid=entry.guid
+            )
         if saved.created:
             report.new += 1
+            if article.access == PAYWALL:
+                report.paywalled += 1
             return "new"
         report.duplicates += 1
         return "duplicate"
@@ -487,6 +563,7 @@ class Pipeline:
         if source is None or source.id is None:
             return None
         report = SourceReport(source_id=source.id)
+        self._new_page_slots()
         try:
             feed = await self._parse_feed(body, source.feed_url, content_type)
         except FeedError as exc:

@@ -10,6 +10,7 @@ import lxml.html
 
 from progleton.errors import ExtractionError
 from progleton.extract import boilerplate as bp
+from progleton.extract.access import page_access
 from progleton.extract.body import body_blocks, run_trafilatura
 from progleton.extract.dates import as_utc, is_year_only, parse_datetime, plausible_date
 from progleton.extract.decode import decode_html
@@ -82,6 +83,7 @@ def extract_article(
         image=meta.image,
         publisher=meta.publisher,
         description=meta.description,
+        access=page_access(tree, len(body_text)),
     )
 
 

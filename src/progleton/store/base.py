@@ -80,8 +80,13 @@ class Store(Protocol):
     def seen_guids(self, source_id: int, guids: Iterable[str]) -> set[str]:
         """Those of `guids` already handled for this source (stored, duplicate, or given up)."""
 
-    def record_entry_failure(self, source_id: int, entry: FeedEntry, reason: str) -> None:
-        """Note a failed attempt at an entry; after 3 attempts it counts as seen."""
+    def record_entry_failure(
+        self, source_id: int, entry: FeedEntry, reason: str, *, retry: bool = True
+    ) -> None:
+        """Note a failed attempt at an entry; given up after 3 attempts, or now without retry."""
+
+    def due_entry_retries(self, source_id: int, now: datetime, limit: int = 100) -> list[FeedEntry]:
+        """Failed entries due to be tried again (the feed need not list them any more)."""
 
     # -- articles ------------------------------------------------------------------------
     def save_article(

@@ -231,20 +231,35 @@ class SQLiteStore:
                         or_(
                             feed_entries.c.status != "failed",
                             feed_entries.c.attempts >= MAX_ENTRY_ATTEMPTS,
+                            feed_entries.c.retry_at.is_(None),
                         ),
                     )
                 )
                 seen.update(r[0] for r in rows)
         return seen
 
-    def record_entry_failure(self, source_id: int, entry: FeedEntry, reason: str) -> None:
-        """Count a failed attempt at an entry."""
+    def record_entry_failure(
+        self, source_id: int, entry: FeedEntry, reason: str, *, retry: bool = True
+    ) -> None:
+        """Count a failed attempt at an entry.
+
+        With `retry`, the entry is due again at the source's next check (until it has failed
+        `MAX_ENTRY_ATTEMPTS` times), whether or not the feed still lists it; without, it is
+        given up now (a refusal, a 410, a page with no article).
+        """
+        now = utcnow()
         with self.engine.begin() as conn:
             existing = conn.execute(
-                select(feed_entries.c.id, feed_entries.c.status).where(
+                select(feed_entries.c.id, feed_entries.c.status, feed_entries.c.attempts).where(
                     feed_entries.c.source_id == source_id, feed_entries.c.guid == entry.guid
                 )
             ).first()
+            attempts = 1 if existing is None else existing.attempts + 1
+            values = {
+                "last_error": reason,
+                "retry_at": now if retry and attempts < MAX_ENTRY_ATTEMPTS else None,
+                "entry": _entry_json(entry),
+            }
             if existing is None:
                 conn.execute(
                     insert(feed_entries).values(
@@ -253,16 +268,34 @@ class SQLiteStore:
                         url=entry.url,
                         status="failed",
                         attempts=1,
-                        last_error=reason,
-                        seen_at=utcnow(),
+                        seen_at=now,
+                        **values,
                     )
                 )
             elif existing.status == "failed":
                 conn.execute(
                     update(feed_entries)
                     .where(feed_entries.c.id == existing.id)
-                    .values(attempts=feed_entries.c.attempts + 1, last_error=reason)
+                    .values(attempts=feed_entries.c.attempts + 1, **values)
                 )
+
+    def due_entry_retries(self, source_id: int, now: datetime, limit: int = 100) -> list[FeedEntry]:
+        """Failed entries of a source that are due to be tried again, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(feed_entries.c.entry)
+                .where(
+                    feed_entries.c.source_id == source_id,
+                    feed_entries.c.status == "failed",
+                    feed_entries.c.retry_at.is_not(None),
+                    feed_entries.c.retry_at <= now,
+                    feed_entries.c.attempts < MAX_ENTRY_ATTEMPTS,
+                    feed_entries.c.entry.is_not(None),
+                )
+                .order_by(feed_entries.c.seen_at, feed_entries.c.id)
+                .limit(limit)
+            ).all()
+        return [_entry_from_json(row.entry) for row in rows]
 
     # -- articles ------------------------------------------------------------------------
     def save_article(
@@ -294,6 +327,7 @@ class SQLiteStore:
                         body=article.text,
                         source_id=source_id,
                         guid=guid,
+                        access=article.access,
                     )
                     .returning(articles.c.id)
                 ).scalar_one()
@@ -393,6 +427,7 @@ class SQLiteStore:
             description=row["description"],
             paragraphs=[p for p in body.split("\n\n") if p],
             source_id=row["source_id"],
+            access=row["access"],
         )
 
     def get_article(self, article_id: int) -> Article | None:
@@ -542,3 +577,30 @@ def _highlight(snippet: str) -> str:
     """Escape snippet text, then turn the FTS markers into <mark> tags."""
     escaped = html.escape(snippet)
     return escaped.replace(_HL_OPEN, "<mark>").replace(_HL_CLOSE, "</mark>")
+
+
+def _entry_json(entry: FeedEntry) -> str:
+    return json.dumps(
+        {
+            "guid": entry.guid,
+            "url": entry.url,
+            "title": entry.title,
+            "published": entry.published.isoformat() if entry.published else None,
+            "summary": entry.summary[:2000],
+            "authors": entry.authors,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _entry_from_json(raw: str) -> FeedEntry:
+    data = json.loads(raw)
+    published = data.get("published")
+    return FeedEntry(
+        guid=data["guid"],
+        url=data.get("url"),
+        title=data.get("title") or "",
+        published=datetime.fromisoformat(published) if published else None,
+        summary=data.get("summary") or "",
+        authors=list(data.get("authors") or []),
+    )

@@ -42,6 +42,10 @@ class ArticleSummary(BaseModel):
     image: str | None
     excerpt: str
     source_id: int | None
+    access: str | None = Field(
+        default=None,
+        description='"paywall" when the publisher shows only a teaser without a subscription.',
+    )
 
     @classmethod
     def of(cls, a: Article) -> ArticleSummary:
@@ -79,6 +83,7 @@ def _summary_fields(a: Article) -> dict[str, Any]:
         "image": a.image,
         "excerpt": a.excerpt,
         "source_id": a.source_id,
+        "access": a.access,
     }
 
 
