@@ -58,10 +58,10 @@ class Settings:
     max_new_entries_per_feed: int = 50
     # Crawl resources. Pages are extracted in `extract_workers` processes (-1: one per CPU, at
     # most 4; 0: in one thread of the crawler). Fetched pages waiting for extraction are bounded
-    # (twice `max_concurrency`) and so are the sources refreshed at once, so memory stays flat
+    # (by `max_concurrency`) and so are the sources refreshed at once, so memory stays flat
     # however many sources a crawl covers.
     extract_workers: int = -1
-    max_sources_in_flight: int = 256
+    max_sources_in_flight: int = 500
     # Serving
     page_size: int = 30
     # The address hubs and readers reach this instance at (e.g. https://news.example.org);

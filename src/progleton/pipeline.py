@@ -14,6 +14,8 @@ import re
 import secrets
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -198,6 +200,42 @@ def failure_kind(reason: str | None) -> str:
     return "other error"
 
 
+class Backlog:
+    """Pages fetched and not yet stored, kept under a bound so memory is flat in crawl size.
+
+    A page counts from the end of its fetch to the end of its storing. The fetcher awaits
+    `room()` as each request starts (after the host's politeness delay, with its global slot
+    held), so while the bound is reached no request starts; those already under way still
+    land, so at most `bound` plus the fetcher's concurrency are ever held. (A slot taken
+    before the fetch would be held through politeness delays too, starving other hosts.)
+    """
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self.held = 0
+        self.peak = 0
+        self._room = asyncio.Event()
+        self._room.set()
+
+    async def room(self) -> None:
+        """Wait until a new page may be fetched."""
+        while self.held >= self.bound:
+            self._room.clear()
+            await self._room.wait()
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Count one fetched page while it is extracted and stored."""
+        self.held += 1
+        self.peak = max(self.peak, self.held)
+        try:
+            yield
+        finally:
+            self.held -= 1
+            if self.held < self.bound:
+                self._room.set()
+
+
 class Pipeline:
     """Progleton's use cases over one store and one settings object."""
 
@@ -213,7 +251,7 @@ class Pipeline:
         # robots.txt verdicts outlive one crawl round (RFC 9309 allows 24 h reuse).
         self._robots = RobotsCache()
         self._workers = WorkerPool(worker_count(settings.extract_workers))
-        self._new_page_slots()
+        self._new_backlog()
         self._policy = SchedulePolicy.from_settings(settings)
         self._rng = random.Random()
 
@@ -228,7 +266,12 @@ class Pipeline:
         self.close()
 
     def _fetcher(self) -> Fetcher:
-        return Fetcher(self.settings, transport=self._transport, robots_cache=self._robots)
+        return Fetcher(
+            self.settings,
+            transport=self._transport,
+            robots_cache=self._robots,
+            gate=self._backlog.room,
+        )
 
     async def _extract(self, content: bytes, url: str) -> Article:
         return await self._workers.extract(extract_article, content, url)
@@ -289,7 +332,7 @@ class Pipeline:
         started = time.monotonic()
         todo = sources if sources is not None else self.store.due_sources(now or utcnow())
         report = CrawlReport()
-        self._new_page_slots()
+        self._new_backlog()
         # Sources are refreshed a bounded number at a time, so a crawl of 100,000 sources holds
         # as little as one of a few hundred.
         source_slots = asyncio.Semaphore(max(1, self.settings.max_sources_in_flight))
@@ -305,11 +348,8 @@ class Pipeline:
         report.seconds = time.monotonic() - started
         return report
 
-    def _new_page_slots(self) -> None:
-        # Pages between "fetch started" and "stored": at most max_concurrency fetching and as
-        # many again fetched and waiting for (or in) extraction. Without this bound, fetching
-        # outruns extraction and the waiting pages grow with the size of the crawl.
-        self._page_slots = asyncio.Semaphore(max(2, 2 * self.settings.max_concurrency))
+    def _new_backlog(self) -> None:
+        self._backlog = Backlog(max(1, self.settings.max_concurrency))
 
     async def _refresh(
         self, fetcher: Fetcher, source: Source, progress: CrawlProgress | None
@@ -453,15 +493,15 @@ class Pipeline:
             self.store.link_entry(source.id, entry, known)
             report.duplicates += 1
             return "duplicate"
-        async with self._page_slots:
+        try:
+            res = await fetcher.fetch(entry.url, accept="html")
+        except FetchError as exc:
+            return self._entry_failed(source.id, entry, exc, report)
+        with self._backlog.holding():
             try:
-                res = await fetcher.fetch(entry.url, accept="html")
                 article = await self._extract(res.content, res.final_url)
-            except (FetchError, ExtractionError) as exc:
-                reason = exc.reason
-                self.store.record_entry_failure(source.id, entry, reason, retry=is_transient(exc))
-                report.failures[failure_kind(reason)] += 1
-                return "failed"
+            except ExtractionError as exc:
+                return self._entry_failed(source.id, entry, exc, report)
             article = merge_entry(article, entry, source, res.final_url)
             saved = await asyncio.to_thread(
                 self.store.save_article, article, source_id=source.id, guid=entry.guid
@@ -473,6 +513,18 @@ class Pipeline:
             return "new"
         report.duplicates += 1
         return "duplicate"
+
+    def _entry_failed(
+        self,
+        source_id: int,
+        entry: FeedEntry,
+        exc: FetchError | ExtractionError,
+        report: SourceReport,
+    ) -> str:
+        reason = exc.reason
+        self.store.record_entry_failure(source_id, entry, reason, retry=is_transient(exc))
+        report.failures[failure_kind(reason)] += 1
+        return "failed"
 
     # -- WebSub (push) -------------------------------------------------------------------
     def websub_callback(self, source: Source) -> str | None:
@@ -563,7 +615,7 @@ class Pipeline:
         if source is None or source.id is None:
             return None
         report = SourceReport(source_id=source.id)
-        self._new_page_slots()
+        self._new_backlog()
         try:
             feed = await self._parse_feed(body, source.feed_url, content_type)
         except FeedError as exc:

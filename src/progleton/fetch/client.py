@@ -24,7 +24,7 @@ from progleton.fetch.errors import BlockedRedirect, RateLimited, RedirectError
 from progleton.fetch.guard import AddressGuard
 from progleton.fetch.headers import parse_retry_after, split_content_type
 from progleton.fetch.network import GuardedTransport
-from progleton.fetch.politeness import Politeness
+from progleton.fetch.politeness import Gate, Politeness
 from progleton.fetch.reasons import describe_status, seconds, transport_error
 from progleton.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsPolicy
 from progleton.models import FetchResult
@@ -102,7 +102,8 @@ class Fetcher:
     if any address is non-public, connecting only to addresses it checked. Hosts listed in
     `settings.allow_hosts` pass. `transport` replaces the network (tests; a GuardedTransport
     over a fake backend keeps the connect-time check); with a plain transport only the URL
-    check applies.
+    check applies. `gate` is awaited before every request starts (backpressure from the
+    caller: the crawler holds requests while fetched pages wait for extraction).
     """
 
     def __init__(
@@ -112,6 +113,7 @@ class Fetcher:
         *,
         check_url: UrlCheck | None = None,
         robots_cache: RobotsCache | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self.settings = settings
         self._check_url = check_url
@@ -137,7 +139,7 @@ class Fetcher:
             limits=limits,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
-        self._politeness = Politeness(settings)
+        self._politeness = Politeness(settings, gate)
         self._robots = RobotsPolicy(self._load_robots, self._politeness, cache=robots_cache)
 
     async def __aenter__(self) -> Self:

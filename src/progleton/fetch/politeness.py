@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from progleton.config import Settings
 from progleton.fetch.errors import RateLimited
 from progleton.fetch.reasons import seconds
+
+#: Awaited before each request starts; returns when the caller may take more responses.
+Gate = Callable[[], Awaitable[None]]
 
 #: A robots.txt Crawl-delay above this is capped: a feed reader makes a handful of requests
 #: per host per round, and a huge delay would only stall the queue behind them.
@@ -37,7 +40,8 @@ class _Host:
 class Politeness:
     """Admission control for requests: global and per-host limits."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, gate: Gate | None = None) -> None:
+        self._gate = gate
         self._per_host = max(1, settings.per_host_concurrency)
         self._base_delay = max(0.0, settings.per_host_delay)
         self._global = asyncio.Semaphore(max(1, settings.max_concurrency))
@@ -96,6 +100,14 @@ class Politeness:
                 self._check_backoff(host, state, url)
                 # Taken under the spacing lock so the recorded start is the real start.
                 await self._global.acquire()
+                if self._gate is not None:
+                    # Downstream backpressure (pages waiting for extraction): checked with the
+                    # global slot held, so at most max_concurrency requests pass it at once.
+                    try:
+                        await self._gate()
+                    except BaseException:
+                        self._global.release()
+                        raise
                 state.last_start = time.monotonic()
             try:
                 yield
