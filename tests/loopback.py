@@ -128,6 +128,9 @@ def max_in_flight(requests: Iterable[Request]) -> int:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops SYNs when a crawl opens many connections at
+    # once, and a dropped SYN is retried only after a second: a spurious connect timeout.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients in these tests hang up on purpose (timeouts, size caps); that is not an error.

@@ -37,6 +37,7 @@ ARTICLE_KEYS = {
     "image",
     "excerpt",
     "source_id",
+    "access",
 }
 
 
