@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from progleton.errors import FeedError
@@ -176,8 +176,17 @@ def parse_or_feed_error(data: bytes, content_type: str | None = None) -> None:
     check_feed(feed)
 
 
+# Found by this test: U+0085 inside a namespace URI crashed feedparser's strict parser.
+_NEL_NAMESPACE = (
+    b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="h\xc2\x85ttp://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+    b' xmlns="http://purl.org/rss/1.0/"><channel><title>T</title></channel>'
+    b"<item><title>A</title><link>https://meerkat.example/story/2</link></item></rdf:RDF>"
+)
+
+
 @FUZZ
 @given(data=mutated(SEEDS), content_type=CONTENT_TYPES)
+@example(data=_NEL_NAMESPACE, content_type=None)
 def test_parse_feed_on_mutated_fixtures(data: bytes, content_type: str | None) -> None:
     parse_or_feed_error(data, content_type)
 

@@ -13,6 +13,7 @@ XML takes this road before feedparser sees it:
 from __future__ import annotations
 
 import io
+import re
 import xml.sax
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,23 @@ def parse_feed(
     return parsed
 
 
+# A namespace declaration's URI, quoted either way.
+_XMLNS = re.compile(r"""(\bxmlns(?::[\w.-]+)?\s*=\s*)("[^"<]*"|'[^'<]*')""")
+# Whitespace to Python's str.split() but not to XML: feedparser splits expanded element names
+# on whitespace, so one of these inside a namespace URI crashes its strict parser.
+_ODD_SPACE = re.compile(r"[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\s]")
+
+
+def _clean_namespaces(text: str) -> str:
+    """Namespace URIs without whitespace (none is legal in a URI; some crash feedparser)."""
+
+    def fix(m: re.Match[str]) -> str:
+        quote = m.group(2)[0]
+        return m.group(1) + quote + _ODD_SPACE.sub("", m.group(2)[1:-1]) + quote
+
+    return _XMLNS.sub(fix, text)
+
+
 def _prepare(content: bytes, content_type: str | None) -> tuple[bytes, list[str]]:
     """Steps 1-3 of the module notes: safe, bounded UTF-8 XML for feedparser."""
     warnings: list[str] = []
@@ -80,7 +98,7 @@ def _prepare(content: bytes, content_type: str | None) -> tuple[bytes, list[str]
     if prolog.text is None:
         raise NotAFeed(_not_a_feed_reason(content))
     warnings += prolog.warnings
-    data, cut_warnings = cap_xml(prolog.text.encode("utf-8", "replace"))
+    data, cut_warnings = cap_xml(_clean_namespaces(prolog.text).encode("utf-8", "replace"))
     return data, warnings + cut_warnings
 
 
