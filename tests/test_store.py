@@ -1,4 +1,4 @@
-"""The SQLite store against a real database file."""
+"""The store against real databases: every test taking `store` runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ from pathlib import Path
 import pytest
 
 from progleton.models import Article, FeedEntry, FetchLogEntry, Source
-from progleton.store import Cursor, open_store
+from progleton.store import Cursor, Store, open_store
 from progleton.store.migrate import current_revisions, head_revisions
 from progleton.store.sqlite import SQLiteStore
 
 T0 = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = open_store(f"sqlite:///{tmp_path / 'news.db'}")
-    assert isinstance(s, SQLiteStore)
-    return s
 
 
 def art(n: int, **kw: object) -> Article:
@@ -49,7 +42,7 @@ def test_migrations_create_schema_and_are_idempotent(tmp_path: Path) -> None:
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-def test_source_add_is_idempotent_and_updates_persist(store: SQLiteStore) -> None:
+def test_source_add_is_idempotent_and_updates_persist(store: Store) -> None:
     a = store.add_source(Source(feed_url="https://a.example/feed", title="A"))
     b = store.add_source(Source(feed_url="https://a.example/feed", title="changed"))
     assert a.id == b.id and b.title == "A"
@@ -66,7 +59,7 @@ def test_source_add_is_idempotent_and_updates_persist(store: SQLiteStore) -> Non
     )
 
 
-def test_due_sources_respects_schedule_and_pause(store: SQLiteStore) -> None:
+def test_due_sources_respects_schedule_and_pause(store: Store) -> None:
     never = store.add_source(Source(feed_url="https://n.example/feed"))
     later = store.add_source(Source(feed_url="https://l.example/feed"))
     paused = store.add_source(Source(feed_url="https://p.example/feed"))
@@ -78,7 +71,7 @@ def test_due_sources_respects_schedule_and_pause(store: SQLiteStore) -> None:
     assert {s.id for s in store.due_sources(T0 + timedelta(hours=2))} == {never.id, later.id}
 
 
-def test_save_article_is_idempotent_by_canonical_url(store: SQLiteStore) -> None:
+def test_save_article_is_idempotent_by_canonical_url(store: Store) -> None:
     src = store.add_source(Source(feed_url="https://news.example/feed"))
     first = store.save_article(art(1), source_id=src.id, guid="g1")
     again = store.save_article(art(1), source_id=src.id, guid="g1")
@@ -93,7 +86,7 @@ def test_save_article_is_idempotent_by_canonical_url(store: SQLiteStore) -> None
     assert store.seen_guids(src.id or 0, ["g1", "g1-other-feed", "g2"]) == {"g1", "g1-other-feed"}
 
 
-def test_same_guid_with_changed_url_is_same_article(store: SQLiteStore) -> None:
+def test_same_guid_with_changed_url_is_same_article(store: Store) -> None:
     src = store.add_source(Source(feed_url="https://news.example/feed"))
     a = store.save_article(art(1), source_id=src.id, guid="urn:1")
     b = store.save_article(
@@ -102,7 +95,7 @@ def test_same_guid_with_changed_url_is_same_article(store: SQLiteStore) -> None:
     assert a.article_id == b.article_id and not b.created
 
 
-def test_find_article_and_link_entry(store: SQLiteStore) -> None:
+def test_find_article_and_link_entry(store: Store) -> None:
     src = store.add_source(Source(feed_url="https://news.example/feed"))
     other = store.add_source(Source(feed_url="https://news.example/atom"))
     saved = store.save_article(
@@ -117,7 +110,7 @@ def test_find_article_and_link_entry(store: SQLiteStore) -> None:
     assert store.seen_guids(other.id or 0, ["g"]) == {"g"}
 
 
-def test_entry_failures_count_until_given_up(store: SQLiteStore) -> None:
+def test_entry_failures_count_until_given_up(store: Store) -> None:
     src = store.add_source(Source(feed_url="https://news.example/feed"))
     entry = FeedEntry(guid="bad", url="https://news.example/bad")
     for expected_seen in (False, False, True):
@@ -125,7 +118,7 @@ def test_entry_failures_count_until_given_up(store: SQLiteStore) -> None:
         assert ("bad" in store.seen_guids(src.id or 0, ["bad"])) is expected_seen
 
 
-def test_latest_articles_keyset_pagination(store: SQLiteStore) -> None:
+def test_latest_articles_keyset_pagination(store: Store) -> None:
     for n in range(25):
         store.save_article(art(n))
     # Two articles with the same time exercise the id tie-break.
@@ -143,7 +136,7 @@ def test_latest_articles_keyset_pagination(store: SQLiteStore) -> None:
     assert times == sorted(times, reverse=True)  # type: ignore[type-var]
 
 
-def test_search_words_phrases_operators_and_escaping(store: SQLiteStore) -> None:
+def test_search_words_phrases_operators_and_escaping(store: Store) -> None:
     store.save_article(
         art(
             1,
@@ -187,14 +180,14 @@ def test_search_words_phrases_operators_and_escaping(store: SQLiteStore) -> None
     assert store.search("") == ([], 0)
 
 
-def test_remove_source_keeps_articles(store: SQLiteStore) -> None:
+def test_remove_source_keeps_articles(store: Store) -> None:
     src = store.add_source(Source(feed_url="https://news.example/feed"))
     store.save_article(art(1), source_id=src.id, guid="g")
     assert store.remove_source(src.id or 0)
     assert store.count_articles() == 1 and store.list_sources() == []
 
 
-def test_fetch_log(store: SQLiteStore) -> None:
+def test_fetch_log(store: Store) -> None:
     src = store.add_source(Source(feed_url="https://news.example/feed"))
     for i, outcome in enumerate(["ok", "not_modified", "error"]):
         store.log_fetch(
@@ -212,7 +205,7 @@ def test_fetch_log(store: SQLiteStore) -> None:
     assert log[0].reason == "connection refused"
 
 
-def test_naive_datetimes_are_rejected(store: SQLiteStore) -> None:
+def test_naive_datetimes_are_rejected(store: Store) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         store.save_article(art(1, published=datetime(2025, 1, 1)))
 
@@ -252,3 +245,31 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
     store.update_source(old)
     again = store.get_source(old.id or 0)
     assert again is not None and again.websub_state == "subscribed"
+
+
+def test_postgres_migrations_are_idempotent_and_index_search(postgres_url: str) -> None:
+    from progleton.store.postgres import PostgresStore
+
+    first = open_store(postgres_url)
+    assert isinstance(first, PostgresStore)
+    assert current_revisions(first.engine) == head_revisions()
+    again = open_store(postgres_url)  # a second worker opening the same database
+    assert current_revisions(again.engine) == head_revisions()
+    with first.engine.connect() as conn:
+        kind = conn.exec_driver_sql(
+            "SELECT data_type FROM information_schema.columns "
+            "WHERE table_name = 'articles' AND column_name = 'search' "
+            "AND table_schema = current_schema()"
+        ).scalar()
+    assert kind == "tsvector"
+    french = ["Les électeurs ont voté dimanche dans la ville."]
+    first.save_article(art(1, title="Élections municipales", language="fr", paragraphs=french))
+    english = ["The mayoral elections were held on Sunday."]
+    first.save_article(art(2, title="Harbour City votes", language="en", paragraphs=english))
+    # Exact words in any language; English queries also match by stem.
+    assert first.search("électeurs")[1] == 1
+    hits, n = first.search("election")
+    assert n == 1 and hits[0].article.title == "Harbour City votes"
+    assert "<mark>elections</mark>" in hits[0].snippet_html
+    first.close()
+    again.close()

@@ -62,8 +62,22 @@ class Settings:
     # however many sources a crawl covers.
     extract_workers: int = -1
     max_sources_in_flight: int = 500
+    # Several `crawl` processes may share one database (PostgreSQL): each claims due sources
+    # for this long before refreshing them; a dead worker's claims are taken over after it.
+    lease_seconds: int = 900
     # Serving
     page_size: int = 30
+    # Front-page ranking of stories (progleton.stories.rank): independent publishers to the
+    # power `rank_publisher_exponent`, plus `rank_growth_weight` per extra original in the
+    # last day, over (hours since the latest article + `rank_span_weight` x hours the story
+    # has run + `rank_offset_hours`) to the power `rank_gravity`. The newest
+    # `rank_candidates` stories are ranked.
+    rank_publisher_exponent: float = 0.8
+    rank_growth_weight: float = 0.5
+    rank_gravity: float = 1.5
+    rank_offset_hours: float = 2.0
+    rank_span_weight: float = 0.25
+    rank_candidates: int = 1000
     # The address hubs and readers reach this instance at (e.g. https://news.example.org);
     # empty turns WebSub push subscriptions off.
     public_url: str = ""

@@ -92,6 +92,11 @@ class Article:
     id: int | None = None
     source_id: int | None = None
     fetched_at: datetime | None = None
+    #: The earliest stored version of this text when this one is a copy (syndication).
+    duplicate_of: int | None = None
+    #: The original publisher named by a wire credit or cross-site canonical link.
+    credit: str | None = None
+    story_id: int | None = None
 
     @property
     def text(self) -> str:
@@ -108,6 +113,32 @@ class Article:
             cut = base[:300].rsplit(" ", 1)[0]
             return cut.rstrip(",;:") + "…"
         return base
+
+
+@dataclass(slots=True)
+class Story:
+    """Coverage of one event across publishers."""
+
+    id: int
+    title: str
+    first_seen: datetime
+    last_seen: datetime
+    article_count: int
+    publisher_count: int  # independent publishers: a syndicated copy does not add one
+    publishers: list[str]  # earliest first
+    first_article_id: int
+    lead_article_id: int  # the most complete original
+    recent_count: int = 0  # originals published in the day before `last_seen`
+    score: float = 0.0  # front-page rank, set when ranked
+    lead: Article | None = None  # filled in by listings
+
+
+@dataclass(slots=True)
+class TitleRevision:
+    """A headline an article had before the publisher changed it."""
+
+    title: str
+    replaced_at: datetime
 
 
 @dataclass(slots=True)

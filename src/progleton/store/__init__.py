@@ -8,11 +8,17 @@ __all__ = ["Cursor", "SaveResult", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:
-    """Open (and migrate) the store at a database URL such as `sqlite:///path/to.db`."""
+    """Open (and migrate) the store at `sqlite:///path/to.db` or `postgresql://user@host/db`."""
     from progleton.errors import ConfigError
 
     if url.startswith("sqlite:"):
         from progleton.store.sqlite import SQLiteStore
 
         return SQLiteStore(url)
-    raise ConfigError(f"unsupported database URL {url!r}: use sqlite:///PATH")
+    if url.startswith(("postgresql:", "postgresql+psycopg:", "postgres:")):
+        from progleton.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    raise ConfigError(
+        f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://USER@HOST/DB"
+    )

@@ -1,18 +1,29 @@
 """The Store interface: the only place the rest of Progleton touches persistence.
 
-Implementations: `progleton.store.sqlite.SQLiteStore` (default). Every write that makes an
+Implementations: `progleton.store.sqlite.SQLiteStore` (default); both derive from
+`progleton.store.sql.SQLStore`. Every write that makes an
 article visible happens in one transaction together with its feed entry, so a process killed at
 any point leaves either the whole article or nothing, and re-running never stores it twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from progleton.models import Article, FeedEntry, FetchLogEntry, SearchHit, Source
+from progleton.dedupe.near import Fingerprint
+from progleton.models import (
+    Article,
+    FeedEntry,
+    FetchLogEntry,
+    SearchHit,
+    Source,
+    Story,
+    TitleRevision,
+)
+from progleton.store.warcdb import WarcCheckpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,7 @@ class SaveResult:
 
     article_id: int
     created: bool  # False: the article was already stored (same canonical URL or GUID)
+    duplicate_of: int | None = None  # a new article that copies this stored original
 
 
 class Store(Protocol):
@@ -73,8 +85,25 @@ class Store(Protocol):
     def due_sources(self, now: datetime) -> list[Source]:
         """Unpaused sources whose next check is due (or never checked)."""
 
-    def update_source(self, source: Source) -> None:
-        """Persist a source's mutable fields (title, caching headers, health, schedule)."""
+    def lease_due_sources(
+        self, owner: str, now: datetime, limit: int, lease: timedelta
+    ) -> list[Source]:
+        """Atomically claim up to `limit` due, unleased sources for `owner` until now + lease."""
+
+    def lease_owners(self, now: datetime) -> list[str]:
+        """Owners of live source leases."""
+
+    def release_leases(self, owner: str) -> int:
+        """End every lease `owner` holds (a worker known to be dead)."""
+
+    def try_lock(self, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
+        """Take or renew the lock `name` for `owner` unless another holds it unexpired."""
+
+    def unlock(self, name: str, owner: str) -> None:
+        """Release the lock `name` if `owner` holds it."""
+
+    def update_source(self, source: Source, *, release: bool = False) -> None:
+        """Persist a source's mutable fields; `release` also ends the worker's lease."""
 
     # -- feed entries --------------------------------------------------------------------
     def seen_guids(self, source_id: int, guids: Iterable[str]) -> set[str]:
@@ -90,13 +119,40 @@ class Store(Protocol):
 
     # -- articles ------------------------------------------------------------------------
     def save_article(
-        self, article: Article, *, source_id: int | None = None, guid: str | None = None
+        self,
+        article: Article,
+        *,
+        source_id: int | None = None,
+        guid: str | None = None,
+        fingerprint: Fingerprint | None = None,
+        entry_title: str | None = None,
     ) -> SaveResult:
         """Store an article and mark its feed entry seen, atomically and idempotently.
 
         Identity is the article's canonical URL (tracking parameters stripped), else its URL;
-        a feed GUID already linked to an article also counts as the same article.
+        a feed GUID already linked to an article also counts as the same article. With a
+        body `fingerprint`, a copy of a stored text is folded under the earliest version.
         """
+
+    def copies_of(self, article_id: int) -> list[Article]:
+        """Stored copies of an article (it being their original), earliest first."""
+
+    def title_history(self, article_id: int) -> list[TitleRevision]:
+        """Earlier headlines of an article, oldest first."""
+
+    def retitled_entries(self, source_id: int, titles: dict[str, str]) -> list[tuple[str, int]]:
+        """(guid, article id) of stored entries whose feed title changed since last seen."""
+
+    def revise_article(
+        self,
+        article_id: int,
+        article: Article,
+        *,
+        source_id: int | None = None,
+        guid: str | None = None,
+        entry_title: str | None = None,
+    ) -> bool:
+        """Apply a publisher's edit, keeping the previous headline. True if the title changed."""
 
     def find_article_id(self, url: str) -> int | None:
         """The stored article with this URL as its canonical or fetched URL, if any."""
@@ -124,6 +180,59 @@ class Store(Protocol):
         Free words are ANDed; "quoted phrases" match as phrases. Raises nothing on odd input:
         unparseable queries are treated as plain words.
         """
+
+    def get_articles(self, article_ids: Iterable[int]) -> dict[int, Article]:
+        """Several articles by id (missing ids are left out)."""
+
+    # -- stories -------------------------------------------------------------------------
+    def unclustered_articles(self, limit: int) -> list[Article]:
+        """Articles not yet placed in a story, oldest first."""
+
+    def count_unclustered(self) -> int:
+        """Articles waiting for the story stage."""
+
+    def story_of(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """The story of each given article that has one."""
+
+    def load_cluster_state(self) -> bytes | None:
+        """The story clusterer's saved state, if any."""
+
+    def save_clustering(
+        self, placements: list[tuple[int, int]], merges: list[tuple[int, int]], state: bytes
+    ) -> None:
+        """Write (article, story) placements, merges, story summaries and state atomically."""
+
+    def recent_stories(self, limit: int) -> list[Story]:
+        """Stories by their latest article, newest first (ranking candidates)."""
+
+    def get_story(self, story_id: int) -> Story | None:
+        """One story by id."""
+
+    def story_articles(self, story_id: int, limit: int = 500) -> list[Article]:
+        """A story's articles in time order (earliest first)."""
+
+    def count_stories(self) -> int:
+        """Number of stories."""
+
+    # -- WARC backfill checkpoints ------------------------------------------------------
+    def warc_checkpoint(self, path: str) -> WarcCheckpoint | None:
+        """The checkpoint of one archive file, if a backfill has started it."""
+
+    def warc_checkpoints(self) -> list[WarcCheckpoint]:
+        """Every archive file a backfill has started, by path."""
+
+    def advance_warc_checkpoint(
+        self,
+        path: str,
+        next_offset: int,
+        *,
+        done: bool = False,
+        records: int = 0,
+        kept: int = 0,
+        stored: int = 0,
+        skipped: Mapping[str, int] | None = None,
+    ) -> WarcCheckpoint:
+        """Move a file's checkpoint forward (never back) and add a batch's counts to it."""
 
     # -- fetch log -----------------------------------------------------------------------
     def log_fetch(self, entry: FetchLogEntry) -> None:

@@ -35,6 +35,14 @@ def upgrade(engine: Engine) -> None:
     if current_revisions(engine) == head_revisions():
         return
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several crawl workers may start at once against one database: one migrates,
+            # the others wait for it here and then find nothing left to do.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7262013)")
+            if frozenset(MigrationContext.configure(conn).get_current_heads()) == (
+                head_revisions()
+            ):
+                return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
 

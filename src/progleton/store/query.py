@@ -37,11 +37,16 @@ class ParsedQuery:
     def fts5(self) -> str:
         """The query as an FTS5 MATCH expression; every token quoted so none is syntax."""
         parts = [f'"{w}"' for w in self.words]
-        parts += ['"' + " ".join(_WORD.findall(p)) + '"' for p in self.phrases]
+        parts += ['"' + phrase_text(p) + '"' for p in self.phrases]
         expr = " AND ".join(p for p in parts if p != '""')
         for w in self.excluded:
             expr += f' NOT "{w}"'
         return expr
+
+
+def phrase_text(phrase: str) -> str:
+    """A phrase as its words separated by single spaces (no punctuation, no syntax)."""
+    return " ".join(_WORD.findall(phrase))
 
 
 def _parse_day(raw: str) -> datetime | None:

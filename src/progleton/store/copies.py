@@ -1,0 +1,216 @@
+"""Store side of "same article": the near-duplicate index, copies and headline history.
+
+Each stored body keeps its shingles and MinHash LSH band keys. A new article sharing a band
+with stored ones is checked by exact shingle containment (`progleton.dedupe.near`), inside
+the transaction that stores it, so a copy is folded under its original atomically: the
+earliest stored version of a text is the original, every later one points at it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from progleton.dedupe.near import Fingerprint, decode_shingles, encode_shingles, overlap
+from progleton.models import Article, TitleRevision, utcnow
+from progleton.store.rows import article_from_row
+from progleton.store.schema import (
+    article_bands,
+    article_fingerprints,
+    article_titles,
+    articles,
+    feed_entries,
+)
+
+#: Candidates checked per new article (those sharing the most bands): bounds the cost of a
+#: text that shares boilerplate-like passages with thousands of stored ones.
+MAX_CANDIDATES = 16
+
+
+class CopiesMixin:
+    """Near-duplicate placement, copies listing and title revisions for `SQLStore`."""
+
+    engine: Engine
+
+    # -- placement (called inside save_article's transaction) ----------------------------
+    @staticmethod
+    def _original_of(
+        conn: Connection, fp: Fingerprint, article_id: int | None
+    ) -> tuple[int, float] | None:
+        """The stored original a body copies, with its containment, if any (never the
+        article `article_id` itself)."""
+        if fp.content_hash:
+            same = articles.c.content_hash == fp.content_hash
+            if article_id is not None:
+                same = same & (articles.c.id != article_id)
+            row = conn.execute(
+                select(articles.c.id, articles.c.duplicate_of)
+                .where(same)
+                .order_by(articles.c.sort_time, articles.c.id)
+                .limit(1)
+            ).first()
+            if row is not None and fp.words > 0:
+                return (row.duplicate_of or row.id), 1.0
+        if not fp.comparable:
+            return None
+        # A copy shares most of its original's bands, unrelated texts a few: checking only
+        # the candidates sharing the most bands bounds the cost on template-heavy sites.
+        shared = func.count().label("shared")
+        ids = [
+            r.article_id
+            for r in conn.execute(
+                select(article_bands.c.article_id, shared)
+                .where(article_bands.c.band.in_(fp.bands))
+                .group_by(article_bands.c.article_id)
+                .order_by(shared.desc(), article_bands.c.article_id.desc())
+                .limit(MAX_CANDIDATES)
+            )
+        ]
+        if not ids:
+            return None
+        best: tuple[int, float] | None = None
+        rows = conn.execute(
+            select(
+                article_fingerprints.c.article_id,
+                article_fingerprints.c.words,
+                article_fingerprints.c.shingles,
+                articles.c.duplicate_of,
+            )
+            .join(articles, articles.c.id == article_fingerprints.c.article_id)
+            .where(article_fingerprints.c.article_id.in_(ids))
+        )
+        for cand in rows:
+            other = Fingerprint("", cand.words, decode_shingles(cand.shingles), ())
+            found = overlap(fp, other)
+            if found.is_copy and (best is None or found.containment > best[1]):
+                best = (cand.duplicate_of or cand.article_id, found.containment)
+        return best
+
+    @staticmethod
+    def _fold_copy(conn: Connection, article_id: int, original_id: int, when: datetime) -> int:
+        """Point the new article at its original; if it is older, it becomes the original.
+
+        Returns the id the new article ends up pointing at (or its own id when it took over).
+        """
+        orig = conn.execute(
+            select(articles.c.sort_time, articles.c.story_id).where(articles.c.id == original_id)
+        ).first()
+        if orig is None:
+            return article_id
+        if when < orig.sort_time:
+            # Feeds arrive in any order: the earliest version is the original, whoever
+            # was stored first. It joins the group's story, if it has one.
+            conn.execute(
+                update(articles)
+                .where((articles.c.id == original_id) | (articles.c.duplicate_of == original_id))
+                .values(duplicate_of=article_id)
+            )
+            conn.execute(
+                update(articles).where(articles.c.id == article_id).values(story_id=orig.story_id)
+            )
+            return article_id
+        conn.execute(
+            update(articles).where(articles.c.id == article_id).values(duplicate_of=original_id)
+        )
+        return original_id
+
+    @staticmethod
+    def _index_fingerprint(conn: Connection, article_id: int, fp: Fingerprint) -> None:
+        if not fp.comparable:
+            return
+        conn.execute(
+            insert(article_fingerprints).values(
+                article_id=article_id, words=fp.words, shingles=encode_shingles(fp.shingles)
+            )
+        )
+        conn.execute(
+            insert(article_bands),
+            [{"band": b, "article_id": article_id} for b in sorted(set(fp.bands))],
+        )
+
+    # -- reading -------------------------------------------------------------------------
+    def copies_of(self, article_id: int) -> list[Article]:
+        """Stored copies of an article (it being their original), earliest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(articles)
+                .where(articles.c.duplicate_of == article_id)
+                .order_by(articles.c.sort_time, articles.c.id)
+            ).mappings()
+            return [article_from_row(r) for r in rows]
+
+    def title_history(self, article_id: int) -> list[TitleRevision]:
+        """Earlier headlines of an article, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(article_titles.c.title, article_titles.c.replaced_at)
+                .where(article_titles.c.article_id == article_id)
+                .order_by(article_titles.c.id)
+            )
+            return [TitleRevision(r.title, r.replaced_at) for r in rows]
+
+    # -- headline changes ----------------------------------------------------------------
+    def retitled_entries(self, source_id: int, titles: dict[str, str]) -> list[tuple[str, int]]:
+        """(guid, article id) of seen entries whose feed title differs from last time."""
+        if not titles:
+            return []
+        out: list[tuple[str, int]] = []
+        guids = list(titles)
+        with self.engine.connect() as conn:
+            for start in range(0, len(guids), 500):
+                rows = conn.execute(
+                    select(
+                        feed_entries.c.guid, feed_entries.c.title, feed_entries.c.article_id
+                    ).where(
+                        feed_entries.c.source_id == source_id,
+                        feed_entries.c.guid.in_(guids[start : start + 500]),
+                        feed_entries.c.status == "stored",
+                        feed_entries.c.article_id.is_not(None),
+                        feed_entries.c.title.is_not(None),
+                    )
+                )
+                for r in rows:
+                    new = titles[r.guid].strip()
+                    if new and new != r.title:
+                        out.append((r.guid, r.article_id))
+        return out
+
+    def revise_article(
+        self,
+        article_id: int,
+        article: Article,
+        *,
+        source_id: int | None = None,
+        guid: str | None = None,
+        entry_title: str | None = None,
+    ) -> bool:
+        """Apply a publisher's edit; the previous headline is kept. True if the title changed."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            current = conn.execute(
+                select(articles.c.title, articles.c.body).where(articles.c.id == article_id)
+            ).first()
+            if current is None:
+                return False
+            changed = bool(article.title) and article.title != current.title
+            values: dict[str, Any] = {}
+            if changed:
+                conn.execute(
+                    insert(article_titles).values(
+                        article_id=article_id, title=current.title, replaced_at=now
+                    )
+                )
+                values["title"] = article.title
+            if article.paragraphs and article.text != current.body:
+                values["body"] = article.text
+            if values:
+                conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
+            if source_id is not None and guid is not None and entry_title is not None:
+                conn.execute(
+                    update(feed_entries)
+                    .where(feed_entries.c.source_id == source_id, feed_entries.c.guid == guid)
+                    .values(title=entry_title)
+                )
+        return changed
