@@ -28,7 +28,7 @@ def cli(db: Path, *args: str) -> str:
 
 def test_every_command_has_help() -> None:
     names = ["demo", "serve", "crawl", "add", "import-opml", "export-opml", "extract", "info"]
-    names += ["sources", "pause", "resume", "remove"]
+    names += ["sources", "pause", "resume", "remove", "cluster"]
     for name in names:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, name
@@ -44,10 +44,14 @@ def test_add_crawl_info_and_summary_line(tmp_path: Path, monkeypatch: pytest.Mon
         out = cli(db, "crawl", "--quiet")
         assert "1 source checked (0 unchanged): 3 new articles, 0 duplicates skipped" in out
         assert "no failures" in out
+        assert "stories: 3 articles placed" in out  # the story stage runs after the crawl
         again = cli(db, "crawl", "--quiet")
         assert "No source is due" in again  # next check is default_interval away
+        assert "stories:" not in again  # nothing new, nothing waiting
     info = cli(db, "info")
     assert "sources:   1" in info and "articles:  3" in info and str(db) in info
+    assert "(0 articles waiting)" in info
+    assert "Every article is in a story" in cli(db, "cluster")
 
 
 def test_pause_resume_remove(tmp_path: Path) -> None:
@@ -133,8 +137,10 @@ def test_demo_builds_offline_and_is_idempotent(tmp_path: Path) -> None:
     assert {s.kind for s in sources} == {"rss", "atom", "json"}
     assert all(s.last_error is None for s in sources)
     # The publisher server is gone, but nothing is due, so a re-run is instant and adds nothing.
+    stories = store.count_stories()
+    assert 0 < stories <= count and store.count_unclustered() == 0
     again = cli(db, "demo", "--no-serve", "--quiet", "--publisher-port", port)
-    assert f"{count} articles stored" in again
+    assert f"{count} articles stored in {stories} stories" in again
     assert store.count_articles() == count
     store.close()
 

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import socket
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from progleton import __version__
@@ -22,6 +31,9 @@ from progleton.errors import ProgletonError
 from progleton.models import Source
 from progleton.pipeline import CrawlReport, Pipeline, SourceReport, extract_path
 from progleton.store import Store, open_store
+
+if TYPE_CHECKING:
+    from progleton.scale.backfill import BackfillReport, ChunkResult
 
 app = typer.Typer(
     name="progleton",
@@ -137,7 +149,9 @@ def run_crawl(pipeline: Pipeline, quiet: bool = False) -> CrawlReport:
         disable=quiet,
         transient=False,
     ) as progress:
-        report = asyncio.run(pipeline.crawl(due, RichProgress(progress, len(due))))
+        # Sources are claimed as the crawl goes (other workers may share the database), so
+        # the bar's total is what was due when it started.
+        report = asyncio.run(pipeline.crawl(None, RichProgress(progress, len(due))))
     return report
 
 
@@ -160,6 +174,8 @@ def crawl(
                 out.print("No source is due. `progleton add URL` follows a site or feed.")
             else:
                 out.print(report.summary())
+            if report.new or store.count_unclustered():
+                out.print(pipeline.cluster_pending().summary())
             if interval is None:
                 break
             time.sleep(interval)
@@ -417,11 +433,201 @@ def demo(
         out.print(report.summary())
     else:
         out.print("Every demo source is up to date (nothing due).")
-    out.print(f"{store.count_articles()} articles stored.")
+    out.print(pipeline.cluster_pending().summary())
+    out.print(f"{store.count_articles()} articles stored in {store.count_stories()} stories.")
     pipeline.close()
     store.close()
     if sock is not None:
         _serve(s, sock)
+
+
+@app.command()
+def cluster(
+    batch: Annotated[int, typer.Option(min=1, help="Articles placed per transaction.")] = 500,
+) -> None:
+    """Place stored articles not yet in a story (crawl does this after every round).
+
+    Resumable: an interrupted run leaves whole batches placed and the next run goes on.
+    """
+    s = settings()
+    store = _open(s)
+    pipeline = Pipeline(s, store)
+    try:
+        waiting = store.count_unclustered()
+        if not waiting:
+            out.print(f"Every article is in a story ({store.count_stories()} stories).")
+            return
+        out.print(pipeline.cluster_pending(batch=batch).summary())
+    finally:
+        pipeline.close()
+        store.close()
+
+
+class BackfillBar:
+    """Draws backfill events: bytes of archive read, with running counts by outcome."""
+
+    def __init__(self, progress: Progress, total_bytes: int) -> None:
+        self.p = progress
+        self.task = progress.add_task("backfill", total=total_bytes or None, stats="starting")
+
+    def planned(self, files: int, finished_before: int) -> None:
+        """Say which files an earlier run finished."""
+        if finished_before:
+            self.p.console.print(f"{finished_before} of {files} files already done: skipped")
+
+    def batch_stored(self, result: ChunkResult, report: BackfillReport) -> None:
+        """Advance by the bytes the chunk covered; show the running counts."""
+        end = result.next_offset
+        if end is None:
+            end = Path(result.path).stat().st_size if Path(result.path).exists() else result.start
+        top = ", ".join(f"{n} {k}" for k, n in report.skipped.most_common(4))
+        self.p.update(
+            self.task,
+            advance=max(0, end - result.start),
+            stats=f"{report.records} records, {report.kept} kept, {report.stored} stored"
+            + (f", {report.already} already stored" if report.already else "")
+            + (f" | skipped: {top}" if top else ""),
+        )
+
+
+@app.command()
+def backfill(
+    files: Annotated[
+        list[str], typer.Argument(help="WARC files or glob patterns (.warc.gz or .warc).")
+    ],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="A Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes of the local cluster (default: CPUs).")
+    ] = max(1, os.cpu_count() or 1),
+    host: Annotated[
+        list[str] | None,
+        typer.Option("--host", help="Keep only this host and its subdomains (repeatable)."),
+    ] = None,
+    language: Annotated[
+        list[str] | None,
+        typer.Option("--language", help="Keep only this language, e.g. en (repeatable)."),
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="Keep pages captured (and published) from this date.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(help="... and before this date (UTC, exclusive).")
+    ] = None,
+    batch: Annotated[
+        int, typer.Option(min=1, help="Records one worker task reads (a checkpoint each).")
+    ] = 2000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Store the news articles of Common Crawl WARC archives (e.g. CC-NEWS), on Dask.
+
+    Workers read, filter and extract; this process stores. Resumable: each file's progress is
+    checkpointed in the database, so a re-run skips finished files and goes on with the rest.
+    """
+    from progleton.scale.backfill import expand_paths
+    from progleton.sources.warc import WarcFilter
+
+    s = settings()
+    try:
+        paths = expand_paths(files)
+    except ProgletonError as exc:
+        console.print(f"[red]error:[/] {exc.reason}")
+        raise typer.Exit(2) from exc
+    filters = WarcFilter.build(host or [], language or [], since, until)
+    store = _open(s)
+    pipeline = Pipeline(s, store)
+    remaining = 0
+    for path in paths:
+        checkpoint = store.warc_checkpoint(str(path))
+        if checkpoint is None or not checkpoint.done:
+            remaining += path.stat().st_size - (checkpoint.next_offset if checkpoint else 0)
+    try:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[stats]}"),
+            console=console,
+            disable=quiet,
+            transient=False,
+        ) as progress:
+            report = pipeline.backfill_warc(
+                paths,
+                filters,
+                scheduler=scheduler,
+                workers=workers,
+                batch=batch,
+                progress=BackfillBar(progress, max(0, remaining)),
+            )
+        out.print(report.summary())
+        for failed, why in report.files_failed.items():
+            console.print(f"[yellow]![/] {failed}: {why} (a re-run resumes it)")
+        if report.stored:
+            out.print("`progleton cluster` places the new articles in stories.")
+        if report.files_failed:
+            raise typer.Exit(1)
+    except KeyboardInterrupt:
+        console.print("stopped: a re-run resumes after the last stored batch")
+        raise typer.Exit(130) from None
+    finally:
+        pipeline.close()
+        store.close()
+
+
+@app.command("migrate-store")
+def migrate_store(
+    source_url: Annotated[
+        str, typer.Option("--from", help="The store to copy, e.g. sqlite:///path/progleton.db")
+    ],
+    target_url: Annotated[
+        str, typer.Option("--to", help="Where to copy it, e.g. postgresql://user@host/db")
+    ],
+    batch: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 1000,
+) -> None:
+    """Copy a whole store to another database losslessly, then compare counts and checksums.
+
+    Resumable: run it again after an interruption and it continues where it stopped.
+    """
+    from progleton.store.sql import SQLStore
+    from progleton.store.transfer import copy_store
+
+    src, dst = _open(settings().with_(db_url=source_url)), None
+    try:
+        dst = _open(settings().with_(db_url=target_url))
+        if not isinstance(src, SQLStore) or not isinstance(dst, SQLStore):
+            raise typer.BadParameter("both stores must be SQL databases")
+        with Progress(
+            TextColumn("[bold]{task.description:>20}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(table: str, done: int, total: int) -> None:
+                if table not in tasks:
+                    tasks[table] = progress.add_task(table, total=total)
+                progress.update(tasks[table], completed=done)
+
+            report = copy_store(src, dst, batch=batch, progress=advance)
+        for t in report.tables:
+            mark = "[green]ok[/]" if t.ok else "[red]MISMATCH[/]"
+            console.print(
+                f"{t.name:>22}: {t.source_rows} rows, {t.copied} copied now, "
+                f"{t.target_rows} in the target, checksums {mark}"
+            )
+        if not report.ok:
+            console.print("[red]The copy does not match the source.[/] Run it again to resume.")
+            raise typer.Exit(1)
+        out.print(f"Copied {source_url} to {target_url}: every table matches.")
+    finally:
+        src.close()
+        if dst is not None:
+            dst.close()
 
 
 @app.command()
@@ -434,6 +640,7 @@ def info() -> None:
     out.print(f"data dir:  {default_data_dir()}")
     out.print(f"sources:   {len(store.list_sources())}")
     out.print(f"articles:  {store.count_articles()}")
+    out.print(f"stories:   {store.count_stories()} ({store.count_unclustered()} articles waiting)")
     store.close()
     demo_path = default_data_dir() / "demo.db"
     if s.db_url != demo_db_url() and demo_path.exists():

@@ -2,28 +2,35 @@
 
 add_source ──► fetch + discover ──► store source
 crawl ──► for each due source: fetch feed (conditional GET) ──► parse ──► for each new entry:
-          fetch page ──► extract ──► store (one transaction per article)
+          fetch page ──► extract + fingerprint ──► store (one transaction per article; a copy
+          of a stored text is folded under its original there)
+cluster_pending ──► articles not yet in a story, oldest first ──► story clusterer ──► store
+          (placements, story summaries and the clusterer's state in one transaction a batch)
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import os
 import random
 import re
 import secrets
+import socket
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
 from progleton.config import Settings
+from progleton.dedupe.credit import canonical_credit, wire_credit
+from progleton.dedupe.near import Fingerprint, fingerprint
 from progleton.errors import (
     BlockedAddress,
     BlockedByRobots,
@@ -46,14 +53,24 @@ from progleton.models import (
     FetchResult,
     ParsedFeed,
     Source,
+    Story,
     utcnow,
 )
 from progleton.schedule import SchedulePolicy, next_check_after_failure, next_check_after_success
 from progleton.sources import find_feed, parse_feed, parse_opml
 from progleton.store import Store
+from progleton.stories.cluster import ClusterParams, StoryClusterer
+from progleton.stories.rank import RankParams, rank
 from progleton.workers import WorkerPool, worker_count
 
+if TYPE_CHECKING:
+    from progleton.scale.backfill import BackfillProgress, BackfillReport
+    from progleton.sources.warc import WarcFilter
+
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
+#: Sources claimed per lease round (then claimed again as slots free up).
+LEASE_BATCH = 50
+STORY_LOCK = "stories"
 #: Largest feed document a hub may push to us.
 MAX_PUSH_BYTES = 5 * 1024 * 1024
 WEBSUB_LEASE_SECONDS = 10 * 24 * 3600
@@ -91,8 +108,30 @@ class SourceReport:
     schedule: str = ""  # why the next check is when it is
     new: int = 0
     paywalled: int = 0  # of the new ones: only a teaser was public
+    copies: int = 0  # of the new ones: a copy of a stored text, folded under its original
+    revised: int = 0  # stored articles whose headline the publisher changed
     duplicates: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class StoryReport:
+    """What one run of the story stage did."""
+
+    placed: int = 0
+    new_stories: int = 0
+    merged: int = 0
+    seconds: float = 0.0
+    skipped: bool = False  # another process was running the story stage
+
+    def summary(self) -> str:
+        """One line for humans."""
+        if self.skipped:
+            return "stories: another worker is placing articles; they will appear shortly"
+        return (
+            f"stories: {_n(self.placed, 'article')} placed, {_n(self.new_stories, 'new story')}"
+            f"{f', {self.merged} merged' if self.merged else ''} in {self.seconds:.1f} s"
+        ).replace("new storys", "new stories")
 
 
 @dataclass(slots=True)
@@ -104,6 +143,8 @@ class CrawlReport:
     failed_sources: int = 0
     new: int = 0
     paywalled: int = 0
+    copies: int = 0
+    revised: int = 0
     duplicates: int = 0
     failures: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
@@ -117,6 +158,8 @@ class CrawlReport:
             self.failures[f"feed: {failure_kind(r.error)}"] += 1
         self.new += r.new
         self.paywalled += r.paywalled
+        self.copies += r.copies
+        self.revised += r.revised
         self.duplicates += r.duplicates
         self.failures.update(r.failures)
 
@@ -126,8 +169,10 @@ class CrawlReport:
             f"{_n(self.sources, 'source')} checked ({self.not_modified} unchanged): "
             f"{_n(self.new, 'new article')}"
             + (f" ({self.paywalled} paywalled: teaser only)" if self.paywalled else "")
+            + (f" ({_n(self.copies, 'copy')} of stored articles)" if self.copies else "")
             + f", {_n(self.duplicates, 'duplicate')} skipped"
-        )
+            + (f", {_n(self.revised, 'headline')} revised" if self.revised else "")
+        ).replace("copys", "copies")
         total = sum(self.failures.values())
         if total:
             reasons = ", ".join(f"{n} {k}" for k, n in self.failures.most_common())
@@ -254,6 +299,8 @@ class Pipeline:
         self._new_backlog()
         self._policy = SchedulePolicy.from_settings(settings)
         self._rng = random.Random()
+        #: This process's name on the sources it claims (host, pid and a random part).
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
     def close(self) -> None:
         """Stop the parsing thread and extraction processes."""
@@ -273,8 +320,8 @@ class Pipeline:
             gate=self._backlog.room,
         )
 
-    async def _extract(self, content: bytes, url: str) -> Article:
-        return await self._workers.extract(extract_article, content, url)
+    async def _extract(self, content: bytes, url: str) -> tuple[Article, Fingerprint]:
+        return await self._workers.extract(extract_and_fingerprint, content, url)
 
     async def _parse_feed(self, content: bytes, url: str, content_type: str | None) -> ParsedFeed:
         return await self._workers.in_thread(parse_feed, content, url, content_type)
@@ -328,25 +375,74 @@ class Pipeline:
         progress: CrawlProgress | None = None,
         now: datetime | None = None,
     ) -> CrawlReport:
-        """Refresh every due source once (or the given ones)."""
+        """Refresh every due source once (or the given ones).
+
+        Without `sources`, due sources are claimed in small batches with a lease, so any
+        number of crawl processes can share one database: none refreshes a source another
+        holds, and a dead worker's sources are taken over once its lease expires.
+        """
         started = time.monotonic()
-        todo = sources if sources is not None else self.store.due_sources(now or utcnow())
         report = CrawlReport()
         self._new_backlog()
         # Sources are refreshed a bounded number at a time, so a crawl of 100,000 sources holds
         # as little as one of a few hundred.
-        source_slots = asyncio.Semaphore(max(1, self.settings.max_sources_in_flight))
+        in_flight = max(1, self.settings.max_sources_in_flight)
+        slots = asyncio.Semaphore(in_flight)
 
         async def refresh(source: Source) -> SourceReport:
-            async with source_slots:
+            try:
                 return await self._refresh(fetcher, source, progress)
+            finally:
+                slots.release()
 
+        tasks: list[asyncio.Task[SourceReport]] = []
         async with self._fetcher() as fetcher:
-            results = await asyncio.gather(*(refresh(s) for s in todo))
+            if sources is not None:
+                for s in sources:
+                    await slots.acquire()
+                    tasks.append(asyncio.create_task(refresh(s)))
+            else:
+                await asyncio.to_thread(self.reclaim_dead_leases, now or utcnow())
+                lease = timedelta(seconds=self.settings.lease_seconds)
+                batch = min(in_flight, LEASE_BATCH)
+                while True:
+                    # Claim only what can start soon: a lease runs while its source waits.
+                    await slots.acquire()
+                    slots.release()
+                    claimed = await asyncio.to_thread(
+                        self.store.lease_due_sources,
+                        self.worker_id,
+                        now or utcnow(),
+                        batch,
+                        lease,
+                    )
+                    if not claimed:
+                        break
+                    for s in claimed:
+                        await slots.acquire()
+                        tasks.append(asyncio.create_task(refresh(s)))
+            results = await asyncio.gather(*tasks)
         for r in results:
             report.add(r)
         report.seconds = time.monotonic() - started
         return report
+
+    def reclaim_dead_leases(self, now: datetime) -> int:
+        """Release the leases of crawl processes on this host that have died.
+
+        A crawl killed mid-run holds its sources until the lease expires; on its own host a
+        restarted crawl can see that the holder is gone and take them at once. Leases of
+        other hosts' workers are left to expire.
+        """
+        released = 0
+        host = socket.gethostname()
+        for owner in self.store.lease_owners(now):
+            their_host, _, rest = owner.partition(":")
+            pid = rest.partition(":")[0]
+            mine = their_host == host and pid.isdigit() and owner != self.worker_id
+            if mine and not _process_alive(int(pid)):
+                released += self.store.release_leases(owner)
+        return released
 
     def _new_backlog(self) -> None:
         self._backlog = Backlog(max(1, self.settings.max_concurrency))
@@ -383,7 +479,7 @@ class Pipeline:
                 previous, feed, result, checked, self._policy, self._rng
             )
         source.schedule_note = report.schedule
-        await asyncio.to_thread(self.store.update_source, source)
+        await asyncio.to_thread(self.store.update_source, source, release=True)
         if progress:
             progress.source_done(source, report)
         return report
@@ -462,11 +558,18 @@ class Pipeline:
     ) -> None:
         assert source.id is not None
         fresh: list[FeedEntry] = []
+        retitled: list[tuple[FeedEntry, int]] = []
         if feed is not None:
             entries = [e for e in feed.entries if e.url]
             seen = self.store.seen_guids(source.id, [e.guid for e in entries])
             fresh = [e for e in entries if e.guid not in seen]
             fresh = fresh[: self.settings.max_new_entries_per_feed]
+            by_guid = {e.guid: e for e in entries if e.guid in seen and e.title}
+            changed = self.store.retitled_entries(
+                source.id, {g: e.title for g, e in by_guid.items()}
+            )
+            retitled = [(by_guid[g], a) for g, a in changed]
+            retitled = retitled[: self.settings.max_new_entries_per_feed]
         listed = {e.guid for e in fresh}
         fresh += [
             e
@@ -482,6 +585,8 @@ class Pipeline:
                 progress.entry_done(source, outcome)
 
         await asyncio.gather(*(one(e) for e in fresh))
+        for entry, article_id in retitled:
+            await self._revise_entry(fetcher, source, entry, article_id, report)
 
     async def _process_entry(
         self, fetcher: Fetcher, source: Source, entry: FeedEntry, report: SourceReport
@@ -499,20 +604,135 @@ class Pipeline:
             return self._entry_failed(source.id, entry, exc, report)
         with self._backlog.holding():
             try:
-                article = await self._extract(res.content, res.final_url)
+                article, fp = await self._extract(res.content, res.final_url)
             except ExtractionError as exc:
                 return self._entry_failed(source.id, entry, exc, report)
             article = merge_entry(article, entry, source, res.final_url)
             saved = await asyncio.to_thread(
-                self.store.save_article, article, source_id=source.id, guid=entry.guid
+                self.store.save_article,
+                article,
+                source_id=source.id,
+                guid=entry.guid,
+                fingerprint=fp,
+                entry_title=entry.title or None,
             )
         if saved.created:
             report.new += 1
             if article.access == PAYWALL:
                 report.paywalled += 1
+            if saved.duplicate_of is not None:
+                report.copies += 1
             return "new"
         report.duplicates += 1
         return "duplicate"
+
+    async def _revise_entry(
+        self,
+        fetcher: Fetcher,
+        source: Source,
+        entry: FeedEntry,
+        article_id: int,
+        report: SourceReport,
+    ) -> None:
+        """The feed shows a new headline for a stored entry: fetch the page again and keep
+        the article's previous headline in its history. A failure changes nothing."""
+        assert source.id is not None and entry.url is not None
+        try:
+            res = await fetcher.fetch(entry.url, accept="html")
+            with self._backlog.holding():
+                article, _fp = await self._extract(res.content, res.final_url)
+        except (FetchError, ExtractionError):
+            return
+        article = merge_entry(article, entry, source, res.final_url)
+        changed = await asyncio.to_thread(
+            self.store.revise_article,
+            article_id,
+            article,
+            source_id=source.id,
+            guid=entry.guid,
+            entry_title=entry.title,
+        )
+        report.revised += changed
+
+    # -- stories -------------------------------------------------------------------------
+    def _clusterer(self) -> StoryClusterer:
+        blob = self.store.load_cluster_state()
+        params = ClusterParams()
+        return StoryClusterer.from_bytes(blob, params) if blob else StoryClusterer(params)
+
+    def cluster_pending(self, batch: int = 500, limit: int | None = None) -> StoryReport:
+        """Place every article not yet in a story (oldest first); resumable and idempotent.
+
+        A copy joins its original's story without touching the clusterer, so a wire story
+        carried by many sites weighs as one article. Each batch's placements, merged stories,
+        summaries and the clusterer's state are saved in one transaction.
+        """
+        started = time.monotonic()
+        report = StoryReport()
+        # One process at a time: story ids come from the clusterer's saved state. The lock
+        # outlives a batch by far and is renewed with each one; a dead holder's expires.
+        ttl = timedelta(minutes=10)
+        if not self.store.try_lock(STORY_LOCK, self.worker_id, utcnow(), ttl):
+            report.skipped = True
+            return report
+        try:
+            self._cluster_batches(report, batch, limit, ttl)
+        finally:
+            self.store.unlock(STORY_LOCK, self.worker_id)
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _cluster_batches(
+        self, report: StoryReport, batch: int, limit: int | None, ttl: timedelta
+    ) -> None:
+        clusterer = self._clusterer()
+        while limit is None or report.placed < limit:
+            self.store.try_lock(STORY_LOCK, self.worker_id, utcnow(), ttl)
+            size = batch if limit is None else min(batch, limit - report.placed)
+            pending = self.store.unclustered_articles(size)
+            if not pending:
+                break
+            originals = [a.duplicate_of for a in pending if a.duplicate_of is not None]
+            placed: dict[int, int] = self.store.story_of(originals) if originals else {}
+            placements: list[tuple[int, int]] = []
+            for a in pending:
+                assert a.id is not None
+                story = placed.get(a.duplicate_of) if a.duplicate_of is not None else None
+                if story is None:
+                    when = a.published or a.fetched_at or utcnow()
+                    got = clusterer.add(a.id, a.title, a.text, when)
+                    story = got.story_id
+                    report.new_stories += got.created
+                placed[a.id] = story
+                placements.append((a.id, story))
+            merges = clusterer.merge_pass()
+            self.store.save_clustering(placements, merges, clusterer.to_bytes())
+            report.placed += len(placements)
+            report.merged += len(merges)
+
+    def rank_params(self) -> RankParams:
+        """The front-page ranking parameters from the settings."""
+        s = self.settings
+        return RankParams(
+            publisher_exponent=s.rank_publisher_exponent,
+            growth_weight=s.rank_growth_weight,
+            gravity=s.rank_gravity,
+            offset_hours=s.rank_offset_hours,
+            span_weight=s.rank_span_weight,
+        )
+
+    def front_page(self, now: datetime, offset: int, limit: int) -> tuple[list[Story], bool]:
+        """Ranked stories `offset` to `offset + limit`, leads filled in; and whether more follow.
+
+        The newest `rank_candidates` stories (by their latest article) are ranked at `now`.
+        """
+        candidates = self.store.recent_stories(self.settings.rank_candidates)
+        ranked = rank(candidates, now, self.rank_params())
+        page = ranked[offset : offset + limit]
+        leads = self.store.get_articles(s.lead_article_id for s in page)
+        for s in page:
+            s.lead = leads.get(s.lead_article_id)
+        return page, len(ranked) > offset + limit
 
     def _entry_failed(
         self,
@@ -630,7 +850,56 @@ class Pipeline:
         """Fetch and extract one page (no storing)."""
         async with self._fetcher() as fetcher:
             res = await fetcher.fetch(url, accept="html")
-        return await self._extract(res.content, res.final_url)
+        return await self._workers.extract(extract_article, res.content, res.final_url)
+
+    # -- WARC backfill -------------------------------------------------------------------
+    def backfill_warc(
+        self,
+        paths: Sequence[Path],
+        filters: WarcFilter,
+        *,
+        scheduler: str | None = None,
+        workers: int = 2,
+        processes: bool = True,
+        batch: int | None = None,
+        progress: BackfillProgress | None = None,
+    ) -> BackfillReport:
+        """Store the articles of WARC archives, read and extracted on Dask; resumable.
+
+        Workers (a local cluster of `workers` processes, or the cluster at `scheduler`) read,
+        filter, extract and fingerprint; this process stores and advances each file's
+        checkpoint, so a re-run skips finished files and resumes the others. `batch` is the
+        records one worker task reads (the checkpoint granularity).
+        """
+        from progleton.scale.backfill import DEFAULT_MAX_RECORDS, run_backfill  # Dask on use
+
+        return run_backfill(
+            self.store,
+            paths,
+            filters,
+            scheduler=scheduler,
+            workers=workers,
+            processes=processes,
+            max_records=batch or DEFAULT_MAX_RECORDS,
+            max_bytes=self.settings.max_body_bytes,
+            progress=progress,
+        )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def extract_and_fingerprint(content: bytes, url: str) -> tuple[Article, Fingerprint]:
+    """Extract a page and fingerprint its body (run in an extraction worker)."""
+    article = extract_article(content, url)
+    return article, fingerprint(article.text)
 
 
 def extract_path(path: Path, now: datetime | None = None) -> Article:
@@ -674,4 +943,7 @@ def merge_entry(article: Article, entry: FeedEntry, source: Source, final_url: s
         article.authors = clean_authors(entry.authors, article.publisher)
     if not article.description and entry.summary:
         article.description = entry.summary[:500]
+    article.credit = wire_credit(article.text) or canonical_credit(
+        article.url, article.canonical_url
+    )
     return article
