@@ -5,6 +5,7 @@ Imported by the other tests/test_web_*.py modules; it holds no tests itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,8 @@ ATTR_BREAK = '" onmouseover="alert(2)'
 MOSCOW_URL = "https://www.themoscowtimes.com/2025/03/10/kremlin-truce?utm_source=rss"
 MOSCOW_CANONICAL = "https://www.themoscowtimes.com/2025/03/10/kremlin-truce"
 BLOCKED_REASON = "blocked by the site's bot protection (HTTP 403)"
+# The one script a page may carry: the site's own keyboard shortcuts, same origin, deferred.
+OWN_SCRIPT = re.compile(r'<script src="/static/keys\.js\?v=[\w.-]+" defer></script>')
 
 
 @dataclass
@@ -151,6 +154,11 @@ def build_world(tmp: Path) -> World:
         guid="hostile-1",
     ).article_id
     return world
+
+
+def without_own_script(text: str) -> str:
+    """The page with the site's own script tag removed, for "no other script" checks."""
+    return OWN_SCRIPT.sub("", text, count=1)
 
 
 def parse(text: str) -> lxml_html.HtmlElement:

@@ -1,4 +1,4 @@
-"""JSON API v1: articles, sources, search and health. Errors use `ErrorEnvelope`."""
+"""JSON API v1: stories, articles, sources, search and health. Errors use `ErrorEnvelope`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from progleton import __version__
+from progleton.models import utcnow
 from progleton.store import Cursor
-from progleton.web.deps import SettingsDep, StoreDep
+from progleton.web.deps import PipelineDep, SettingsDep, StoreDep
 from progleton.web.schemas import (
     ArticleDetail,
     ArticlePage,
@@ -21,6 +22,9 @@ from progleton.web.schemas import (
     SourceDetail,
     SourceList,
     SourceOut,
+    StoryDetail,
+    StoryOut,
+    StoryPage,
 )
 
 API_PREFIX = "/api/v1"
@@ -76,7 +80,47 @@ def get_article(store: StoreDep, article_id: Annotated[int, Path(ge=1)]) -> Arti
     article = store.get_article(article_id)
     if article is None:
         raise HTTPException(404, f"no article with id {article_id}")
-    return ArticleDetail.of(article)
+    return ArticleDetail.of(article, store.title_history(article_id), store.copies_of(article_id))
+
+
+MAX_STORY_PAGES = 100
+
+
+@router.get("/stories", response_model=StoryPage, responses=_ERRORS, summary="Ranked stories")
+def list_stories(
+    pipeline: PipelineDep,
+    settings: SettingsDep,
+    limit: Limit = None,
+    page: Annotated[int, Query(ge=1, le=MAX_STORY_PAGES, description="1 is the top.")] = 1,
+) -> StoryPage:
+    """The front page: stories ranked by independent publishers, recency and growth."""
+    size = limit or settings.page_size
+    stories, more = pipeline.front_page(utcnow(), (page - 1) * size, size)
+    return StoryPage(
+        items=[StoryOut.of(s, ranked=True) for s in stories],
+        page=page,
+        next_page=page + 1 if more and page < MAX_STORY_PAGES else None,
+    )
+
+
+@router.get(
+    "/stories/{story_id}",
+    response_model=StoryDetail,
+    responses=_NOT_FOUND,
+    summary="Get one story",
+)
+def get_story(store: StoreDep, story_id: Annotated[int, Path(ge=1)]) -> StoryDetail:
+    """One story with all its articles, earliest first."""
+    story = store.get_story(story_id)
+    if story is None:
+        raise HTTPException(404, f"no story with id {story_id}")
+    articles = store.story_articles(story_id)
+    lead = next((a for a in articles if a.id == story.lead_article_id), None)
+    story.lead = lead
+    return StoryDetail(
+        **StoryOut.of(story).model_dump(),
+        articles=[ArticleSummary.of(a) for a in articles],
+    )
 
 
 @router.get("/sources", response_model=SourceList, summary="List sources")

@@ -7,6 +7,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 
 from progleton.config import Settings
+from progleton.pipeline import Pipeline
 from progleton.store import Store
 from progleton.web.templating import Renderer
 
@@ -24,6 +25,11 @@ def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
+def get_pipeline(request: Request) -> Pipeline:
+    """The app's pipeline (use cases such as the ranked front page)."""
+    return cast(Pipeline, request.app.state.pipeline)
+
+
 def get_renderer(request: Request) -> Renderer:
     """The app's template renderer."""
     return cast(Renderer, request.app.state.renderer)
@@ -32,3 +38,4 @@ def get_renderer(request: Request) -> Renderer:
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RendererDep = Annotated[Renderer, Depends(get_renderer)]
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]

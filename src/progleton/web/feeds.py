@@ -1,4 +1,4 @@
-"""Feeds out: an Atom 1.0 feed of the front page and an OPML export of the sources."""
+"""Feeds out: Atom 1.0 feeds of the newest articles and of each story; OPML of the sources."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
 from progleton import __version__
@@ -39,18 +39,26 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
     return el
 
 
-def build_atom(articles: Sequence[Article], *, base_url: str, self_url: str, title: str) -> bytes:
+def build_atom(
+    articles: Sequence[Article],
+    *,
+    base_url: str,
+    self_url: str,
+    title: str,
+    alternate: str | None = None,
+    subtitle: str = "Newest stories. Articles belong to their publishers.",
+) -> bytes:
     """An Atom 1.0 document for `articles` (newest first); entries link to the originals.
 
     Built with ElementTree so every value is escaped by the serializer, never by hand.
     """
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    _sub(feed, "id", base_url)
+    _sub(feed, "id", alternate or base_url)
     _sub(feed, "title", title)
-    _sub(feed, "subtitle", "Newest stories. Articles belong to their publishers.")
+    _sub(feed, "subtitle", subtitle)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    _sub(feed, "link", rel="alternate", type="text/html", href=base_url)
+    _sub(feed, "link", rel="alternate", type="text/html", href=alternate or base_url)
     _sub(feed, "generator", "Progleton", version=__version__)
     times = [a.published or a.fetched_at for a in articles]
     newest = max((t for t in times if t), default=None) or datetime.now(UTC)
@@ -102,6 +110,26 @@ def atom_feed(
     articles = store.latest_articles(FEED_SIZE, None, source)
     body = build_atom(
         articles, base_url=str(request.base_url), self_url=str(request.url), title=title
+    )
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.api_route("/stories/{story_id}/feed.atom", methods=GET_HEAD, name="story_feed")
+def story_feed(request: Request, store: StoreDep, story_id: Annotated[int, Path(ge=1)]) -> Response:
+    """A story's coverage as Atom 1.0, newest first: follow one story in a feed reader."""
+    story = store.get_story(story_id)
+    if story is None:
+        raise HTTPException(404, "There is no story with that id.")
+    articles = store.story_articles(story_id)
+    articles.reverse()
+    base = str(request.base_url)
+    body = build_atom(
+        articles[:FEED_SIZE],
+        base_url=base,
+        self_url=str(request.url),
+        title=f"Progleton story: {story.title}",
+        alternate=f"{base.rstrip('/')}/stories/{story_id}",
+        subtitle=f"Coverage from {story.publisher_count} publishers, newest first.",
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 

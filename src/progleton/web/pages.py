@@ -1,7 +1,6 @@
-"""The reader's HTML pages: front page, article, sources, search.
+"""The reader's HTML pages: front page (ranked stories), latest, story, article, sources, search.
 
-Each page makes as few store calls as it can (one for the front page) and renders everything
-server-side; no page needs JavaScript.
+Each page makes few store calls and renders everything server-side; no page needs JavaScript.
 """
 
 from __future__ import annotations
@@ -13,10 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from progleton.models import Article
-from progleton.store import Cursor
+from progleton.config import Settings
+from progleton.models import Article, Story, utcnow
+from progleton.pipeline import Pipeline
+from progleton.store import Cursor, Store
 from progleton.store.query import parse_query
-from progleton.web.deps import GET_HEAD, RendererDep, SettingsDep, StoreDep
+from progleton.web.deps import GET_HEAD, PipelineDep, RendererDep, SettingsDep, StoreDep
 from progleton.web.present import (
     lang_tag,
     original_url,
@@ -26,10 +27,12 @@ from progleton.web.present import (
     safe_image,
     source_name,
 )
+from progleton.web.templating import Renderer
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 MAX_QUERY_LENGTH = 500
+MAX_FRONT_PAGES = 40
 SOURCE_PAGE_ARTICLES = 15
 SOURCE_PAGE_FETCHES = 20
 
@@ -56,14 +59,78 @@ def card(article: Article, source_title: str | None = None, snippet: str | None 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class StoryCard:
+    """A story as listed on the front page."""
+
+    story: Story
+    lead: Card | None
+
+
+def story_card(story: Story) -> StoryCard:
+    """Build the listing view of a story (its lead article gives excerpt and link)."""
+    return StoryCard(story=story, lead=card(story.lead) if story.lead else None)
+
+
+def _ranked_front_page(
+    request: Request, pipeline: Pipeline, settings: Settings, renderer: Renderer, page: int
+) -> HTMLResponse:
+    size = settings.page_size
+    stories, more = pipeline.front_page(utcnow(), (page - 1) * size, size)
+    if not stories and page > 1:
+        raise HTTPException(404, "There are no more stories; the front page starts at page 1.")
+    return renderer.page(
+        request,
+        "stories.html",
+        {
+            "title": "" if page == 1 else f"Top stories, page {page}",
+            "nav": "front",
+            "cards": [story_card(s) for s in stories],
+            "page": page,
+            "prev_url": page_url("/", page=page - 1 if page > 2 else None) if page > 1 else None,
+            "next_url": page_url("/", page=page + 1) if more and page < MAX_FRONT_PAGES else None,
+        },
+    )
+
+
 @router.api_route("/", methods=GET_HEAD, name="front_page")
 def front_page(
+    request: Request,
+    store: StoreDep,
+    pipeline: PipelineDep,
+    settings: SettingsDep,
+    renderer: RendererDep,
+    before: Annotated[str | None, Query(max_length=64)] = None,
+    source: Annotated[int | None, Query(ge=1)] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_FRONT_PAGES)] = 1,
+) -> HTMLResponse:
+    """Top stories, ranked (once the story stage has run); else newest articles."""
+    if before is None and source is None and store.count_stories() > 0:
+        return _ranked_front_page(request, pipeline, settings, renderer, page)
+    return _latest(request, store, settings, renderer, before, source)
+
+
+@router.api_route("/latest", methods=GET_HEAD, name="latest_page")
+def latest_page(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
     renderer: RendererDep,
     before: Annotated[str | None, Query(max_length=64)] = None,
     source: Annotated[int | None, Query(ge=1)] = None,
+) -> HTMLResponse:
+    """Newest articles first, keyset-paginated with `?before=<cursor>`."""
+    return _latest(request, store, settings, renderer, before, source, base="/latest")
+
+
+def _latest(
+    request: Request,
+    store: Store,
+    settings: Settings,
+    renderer: Renderer,
+    before: str | None,
+    source: int | None,
+    base: str = "/",
 ) -> HTMLResponse:
     """Newest articles, keyset-paginated with `?before=<cursor>`, optionally for one source."""
     # A malformed cursor (hand-edited URL) just shows the newest stories.
@@ -79,19 +146,21 @@ def front_page(
     items = rows[:size]
     next_url = None
     if len(rows) > size:
-        next_url = page_url("/", before=store.cursor_for(items[-1]).encode(), source=source)
+        next_url = page_url(base, before=store.cursor_for(items[-1]).encode(), source=source)
     title = f"Stories from {source_name(source_obj)}" if source_obj else ""
+    if not source_obj and base == "/latest":
+        title = "Latest articles"
     return renderer.page(
         request,
         "index.html",
         {
             "title": title,
-            "nav": "" if source_obj else "front",
+            "nav": "" if source_obj else ("latest" if base == "/latest" else "front"),
             "cards": [card(a, source_obj.title if source_obj else None) for a in items],
             "source": source_obj,
             "paged": cursor is not None,
             "next_url": next_url,
-            "first_url": page_url("/", source=source),
+            "first_url": page_url(base, source=source),
         },
     )
 
@@ -107,6 +176,11 @@ def article_page(
     article = store.get_article(article_id)
     if article is None:
         raise HTTPException(404, "There is no article with that id.")
+    original = store.get_article(article.duplicate_of) if article.duplicate_of else None
+    root_id = original.id if original is not None else article_id
+    assert root_id is not None
+    copies = [c for c in store.copies_of(root_id) if c.id != article_id]
+    story = store.get_story(article.story_id) if article.story_id else None
     return renderer.page(
         request,
         "article.html",
@@ -118,6 +192,60 @@ def article_page(
             "canonical": safe_href(article.canonical_url),
             "image": safe_image(article.image),
             "lang": lang_tag(article.language),
+            "original": card(original) if original else None,
+            "copies": [card(c) for c in copies],
+            "history": store.title_history(article_id),
+            "story": story if story and story.article_count > 1 else None,
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One original article on a story page, with the copies folded under it."""
+
+    card: Card
+    first: bool
+    copies: list[Card]
+
+
+def coverage(articles: list[Article]) -> list[Coverage]:
+    """Originals in time order, each with its copies; a copy whose original is elsewhere
+    stands on its own."""
+    ids = {a.id for a in articles}
+    copies: dict[int, list[Card]] = {}
+    for a in articles:
+        if a.duplicate_of is not None and a.duplicate_of in ids:
+            copies.setdefault(a.duplicate_of, []).append(card(a))
+    out: list[Coverage] = []
+    for a in articles:
+        if a.duplicate_of is not None and a.duplicate_of in ids:
+            continue
+        assert a.id is not None
+        out.append(Coverage(card(a), first=not out, copies=copies.get(a.id, [])))
+    return out
+
+
+@router.api_route("/stories/{story_id}", methods=GET_HEAD, name="story_page")
+def story_page(
+    request: Request,
+    store: StoreDep,
+    renderer: RendererDep,
+    story_id: Annotated[int, Path(ge=1)],
+) -> HTMLResponse:
+    """All coverage of one story in time order; copies folded under their originals."""
+    story = store.get_story(story_id)
+    if story is None:
+        raise HTTPException(404, "There is no story with that id (stories merge as they grow).")
+    articles = store.story_articles(story_id)
+    return renderer.page(
+        request,
+        "story.html",
+        {
+            "title": story.title,
+            "story": story,
+            "coverage": coverage(articles),
+            "copies": sum(1 for a in articles if a.duplicate_of is not None),
         },
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from progleton.models import Article, SearchHit, Source
+from progleton.models import Article, SearchHit, Source, Story, TitleRevision
 from progleton.web.present import original_url, publisher_name
 
 
@@ -46,6 +46,17 @@ class ArticleSummary(BaseModel):
         default=None,
         description='"paywall" when the publisher shows only a teaser without a subscription.',
     )
+    duplicate_of: int | None = Field(
+        default=None,
+        description="Set on a syndicated copy: the id of the earliest stored version of the text.",
+    )
+    credit: str | None = Field(
+        default=None,
+        description="The original publisher named by a wire credit or a cross-site canonical link.",
+    )
+    story_id: int | None = Field(
+        default=None, description="The story this article is part of (once placed)."
+    )
 
     @classmethod
     def of(cls, a: Article) -> ArticleSummary:
@@ -53,18 +64,44 @@ class ArticleSummary(BaseModel):
         return cls(**_summary_fields(a))
 
 
+class TitleRevisionOut(BaseModel):
+    """A headline the article had before the publisher changed it."""
+
+    title: str
+    replaced_at: datetime
+
+
 class ArticleDetail(ArticleSummary):
-    """One article with its clean text."""
+    """One article with its clean text, headline history and copies."""
 
     description: str | None
     text: str = Field(description="The body as plain text, paragraphs separated by blank lines.")
     paragraphs: list[str]
+    title_history: list[TitleRevisionOut] = Field(
+        default_factory=list, description="Earlier headlines, oldest first."
+    )
+    copies: list[ArticleSummary] = Field(
+        default_factory=list,
+        description="Syndicated copies of this article stored from other pages, earliest first.",
+    )
 
     @classmethod
-    def of(cls, a: Article) -> ArticleDetail:
-        """From a stored article."""
+    def of(
+        cls,
+        a: Article,
+        history: list[TitleRevision] | None = None,
+        copies: list[Article] | None = None,
+    ) -> ArticleDetail:
+        """From a stored article (with its headline history and copies, if given)."""
         return cls(
-            **_summary_fields(a), description=a.description, text=a.text, paragraphs=a.paragraphs
+            **_summary_fields(a),
+            description=a.description,
+            text=a.text,
+            paragraphs=a.paragraphs,
+            title_history=[
+                TitleRevisionOut(title=r.title, replaced_at=r.replaced_at) for r in history or []
+            ],
+            copies=[ArticleSummary.of(c) for c in copies or []],
         )
 
 
@@ -84,7 +121,61 @@ def _summary_fields(a: Article) -> dict[str, Any]:
         "excerpt": a.excerpt,
         "source_id": a.source_id,
         "access": a.access,
+        "duplicate_of": a.duplicate_of,
+        "credit": a.credit,
+        "story_id": a.story_id,
     }
+
+
+class StoryOut(BaseModel):
+    """A story: coverage of one event across publishers."""
+
+    id: int
+    title: str = Field(description="A representative headline of the coverage.")
+    first_seen: datetime
+    last_seen: datetime = Field(description="Time of the story's latest article.")
+    article_count: int
+    publisher_count: int = Field(
+        description="Independent publishers: a syndicated copy does not add one."
+    )
+    publishers: list[str] = Field(description="Every publisher in the story, earliest first.")
+    first_article_id: int
+    lead_article_id: int = Field(description="The most complete original article.")
+    score: float | None = Field(
+        default=None, description="Front-page rank score (ranked listings only)."
+    )
+    lead: ArticleSummary | None = None
+
+    @classmethod
+    def of(cls, s: Story, ranked: bool = False) -> StoryOut:
+        """From a stored story."""
+        return cls(
+            id=s.id,
+            title=s.title,
+            first_seen=s.first_seen,
+            last_seen=s.last_seen,
+            article_count=s.article_count,
+            publisher_count=s.publisher_count,
+            publishers=s.publishers,
+            first_article_id=s.first_article_id,
+            lead_article_id=s.lead_article_id,
+            score=round(s.score, 6) if ranked else None,
+            lead=ArticleSummary.of(s.lead) if s.lead else None,
+        )
+
+
+class StoryPage(BaseModel):
+    """A page of ranked stories, best first."""
+
+    items: list[StoryOut]
+    page: int
+    next_page: int | None = Field(description="The next page number; null on the last page.")
+
+
+class StoryDetail(StoryOut):
+    """One story with all its articles in time order (copies carry `duplicate_of`)."""
+
+    articles: list[ArticleSummary]
 
 
 class ArticlePage(BaseModel):

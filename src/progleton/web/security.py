@@ -5,10 +5,11 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# No scripts at all, styles only from our own stylesheet (so no inline style attributes),
-# publisher images over https, forms only to ourselves, and no framing.
+# Scripts only from our own origin (static/keys.js; never inline, never publishers'), styles
+# only from our own stylesheet (so no inline style attributes), publisher images over https,
+# forms only to ourselves, and no framing.
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
