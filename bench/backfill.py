@@ -43,7 +43,7 @@ from typing import Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from progleton.pipeline import extract_and_fingerprint
+from progleton.pagework import extract_and_fingerprint
 from progleton.scale.backfill import run_backfill
 from progleton.sources.warc import WarcFilter, read_warc
 from progleton.store import open_store

@@ -30,7 +30,7 @@ import httpx
 
 from progleton.config import Settings
 from progleton.dedupe.credit import canonical_credit, wire_credit
-from progleton.dedupe.near import Fingerprint, fingerprint
+from progleton.dedupe.near import Fingerprint
 from progleton.errors import (
     BlockedAddress,
     BlockedByRobots,
@@ -56,6 +56,7 @@ from progleton.models import (
     Story,
     utcnow,
 )
+from progleton.pagework import extract_and_fingerprint
 from progleton.schedule import SchedulePolicy, next_check_after_failure, next_check_after_success
 from progleton.sources import find_feed, parse_feed, parse_opml
 from progleton.store import Store
@@ -461,7 +462,7 @@ class Pipeline:
         try:
             result, feed = await self._fetch_feed(fetcher, source, report)
         except (FetchError, FeedError) as exc:
-            self._record_source_error(previous, source, exc, report, checked)
+            await self._record_source_error(previous, source, exc, report, checked)
         else:
             source.last_success_at = checked
             source.last_error = None
@@ -491,7 +492,7 @@ class Pipeline:
             source.feed_url, etag=source.etag, last_modified=source.last_modified, accept="feed"
         )
         if res.not_modified:
-            self._log_feed_fetch(source, res, None)
+            await self._log_feed_fetch(source, res, None)
             report.feed_status = "not_modified"
             return res, None
         content_type = res.content_type
@@ -500,13 +501,16 @@ class Pipeline:
         feed = await self._parse_feed(res.content, res.final_url, content_type)
         # Warnings (feed cut at the entry cap, lenient parse, repeated ids) stay visible in
         # the source's fetch log.
-        self._log_feed_fetch(source, res, "; ".join(feed.warnings)[:2000] or None)
+        await self._log_feed_fetch(source, res, "; ".join(feed.warnings)[:2000] or None)
         # Only remember validators once the body was parsed, so a bad body is fetched again.
         source.etag, source.last_modified = res.etag, res.last_modified
         return res, feed
 
-    def _log_feed_fetch(self, source: Source, res: FetchResult, note: str | None) -> None:
-        self.store.log_fetch(
+    async def _log_feed_fetch(self, source: Source, res: FetchResult, note: str | None) -> None:
+        # Writes never run on the event loop: one waiting for SQLite's write lock would stall
+        # every request in flight.
+        await asyncio.to_thread(
+            self.store.log_fetch,
             FetchLogEntry(
                 url=source.feed_url,
                 at=utcnow(),
@@ -515,10 +519,10 @@ class Pipeline:
                 reason=note,
                 elapsed_ms=res.elapsed_ms,
                 source_id=source.id,
-            )
+            ),
         )
 
-    def _record_source_error(
+    async def _record_source_error(
         self,
         previous: Source,
         source: Source,
@@ -537,7 +541,8 @@ class Pipeline:
             source.paused = True
             source.last_error = plan.reason
         status = exc.status if isinstance(exc, HTTPStatusError) else None
-        self.store.log_fetch(
+        await asyncio.to_thread(
+            self.store.log_fetch,
             FetchLogEntry(
                 url=source.feed_url,
                 at=at,
@@ -545,7 +550,7 @@ class Pipeline:
                 outcome="error",
                 reason=reason,
                 source_id=source.id,
-            )
+            ),
         )
 
     async def _ingest(
@@ -595,18 +600,18 @@ class Pipeline:
         known = self.store.find_article_id(entry.url)
         if known is not None:
             # Another feed already brought this page: link the entry, skip the fetch.
-            self.store.link_entry(source.id, entry, known)
+            await asyncio.to_thread(self.store.link_entry, source.id, entry, known)
             report.duplicates += 1
             return "duplicate"
         try:
             res = await fetcher.fetch(entry.url, accept="html")
         except FetchError as exc:
-            return self._entry_failed(source.id, entry, exc, report)
+            return await self._entry_failed(source.id, entry, exc, report)
         with self._backlog.holding():
             try:
                 article, fp = await self._extract(res.content, res.final_url)
             except ExtractionError as exc:
-                return self._entry_failed(source.id, entry, exc, report)
+                return await self._entry_failed(source.id, entry, exc, report)
             article = merge_entry(article, entry, source, res.final_url)
             saved = await asyncio.to_thread(
                 self.store.save_article,
@@ -734,7 +739,7 @@ class Pipeline:
             s.lead = leads.get(s.lead_article_id)
         return page, len(ranked) > offset + limit
 
-    def _entry_failed(
+    async def _entry_failed(
         self,
         source_id: int,
         entry: FeedEntry,
@@ -742,7 +747,9 @@ class Pipeline:
         report: SourceReport,
     ) -> str:
         reason = exc.reason
-        self.store.record_entry_failure(source_id, entry, reason, retry=is_transient(exc))
+        await asyncio.to_thread(
+            self.store.record_entry_failure, source_id, entry, reason, retry=is_transient(exc)
+        )
         report.failures[failure_kind(reason)] += 1
         return "failed"
 
@@ -894,12 +901,6 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True  # exists, owned by someone else
     return True
-
-
-def extract_and_fingerprint(content: bytes, url: str) -> tuple[Article, Fingerprint]:
-    """Extract a page and fingerprint its body (run in an extraction worker)."""
-    article = extract_article(content, url)
-    return article, fingerprint(article.text)
 
 
 def extract_path(path: Path, now: datetime | None = None) -> Article:

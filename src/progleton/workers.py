@@ -25,7 +25,7 @@ from progleton.errors import ExtractionError
 T = TypeVar("T")
 
 #: Modules every worker needs; the fork server imports them once so workers start warm.
-_PRELOAD = ["progleton.extract"]
+_PRELOAD = ["progleton.extract", "progleton.pagework"]
 
 
 def _exit_with(crawler_pid: int) -> None:

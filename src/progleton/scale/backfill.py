@@ -78,7 +78,7 @@ def read_chunk(
     Stops before the first record past `max_records` records read or `max_articles` kept,
     so what a task returns is bounded however large the file is.
     """
-    from progleton.pipeline import extract_and_fingerprint  # heavy; workers import it once
+    from progleton.pagework import extract_and_fingerprint  # workers import it once
 
     began = time.monotonic()
     result = ChunkResult(path=path, start=start, next_offset=None)
