@@ -516,9 +516,9 @@ def test_broken_big_feeds_get_the_smaller_lenient_budget() -> None:
 
 def test_no_entry_boundary_means_a_raw_cut() -> None:
     data = rss("", f"<title>T</title><description>{'<b>x</b>' * 200_000}</description>").encode()
-    start = time.perf_counter()
     feed = parse_feed(data, URL, now=NOW)
-    assert time.perf_counter() - start < 4.0
+    # The cut (its warning below) is what bounds the work on a feed with no entry boundary;
+    # how fast the rest parses is a benchmark question, not a unit test's.
     assert feed.title == "T"
     assert any(w.startswith(f"feed cut at {MAX_MALFORMED_BYTES} bytes of ") for w in feed.warnings)
 
