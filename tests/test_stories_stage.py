@@ -243,3 +243,25 @@ def test_ranking_is_finite_for_archives_and_future_dates() -> None:
     old = story(1, 2, 24 * 365 * 8)
     future = story(2, 2, -5)  # clock skew: a story "from the future" is treated as now
     assert 0 < score(old, T0) < score(future, T0) < float("inf")
+
+
+def test_front_page_ranking_is_reused_for_its_cache_time(store: Store) -> None:
+    ids = fill(store)
+    with pipeline(store) as p:
+        p.cluster_pending()
+        first, _ = p.front_page(T0 + timedelta(hours=3), 0, 10)
+        assert first and all(s.lead is not None for s in first)
+        # A new story appears: a cached ranking does not show it yet, a fresh one does.
+        late = make(77, "Lighthouse keeper retires after forty years",
+                    "The keeper of the northern lighthouse retired after forty years of service "
+                    "on the rock, the coastguard said.", 2.5, "Coast News")  # fmt: skip
+        new_id = store.save_article(late, fingerprint=fingerprint(late.text)).article_id
+        p.cluster_pending()
+        again, _ = p.front_page(T0 + timedelta(hours=3), 0, 10)
+        assert [s.id for s in again] == [s.id for s in first]
+    fresh_settings = Settings(db_url=store.url, extract_workers=0, rank_cache_seconds=0)
+    with Pipeline(fresh_settings, store) as p:
+        now_page, _ = p.front_page(T0 + timedelta(hours=3), 0, 10)
+    story_of_new = store.story_of([new_id])[new_id]
+    assert story_of_new in {s.id for s in now_page}
+    assert len(ids) == 5

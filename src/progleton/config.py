@@ -78,6 +78,9 @@ class Settings:
     rank_offset_hours: float = 2.0
     rank_span_weight: float = 0.25
     rank_candidates: int = 1000
+    # The ranked list is reused for this long (seconds): reading and ranking the candidates
+    # is most of a front page's cost, and a ranking moves slowly. 0 ranks on every request.
+    rank_cache_seconds: float = 10.0
     # The address hubs and readers reach this instance at (e.g. https://news.example.org);
     # empty turns WebSub push subscriptions off.
     public_url: str = ""

@@ -300,6 +300,7 @@ class Pipeline:
         self._new_backlog()
         self._policy = SchedulePolicy.from_settings(settings)
         self._rng = random.Random()
+        self._ranked: tuple[float, list[Story]] | None = None
         #: This process's name on the sources it claims (host, pid and a random part).
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -729,11 +730,21 @@ class Pipeline:
     def front_page(self, now: datetime, offset: int, limit: int) -> tuple[list[Story], bool]:
         """Ranked stories `offset` to `offset + limit`, leads filled in; and whether more follow.
 
-        The newest `rank_candidates` stories (by their latest article) are ranked at `now`.
+        The newest `rank_candidates` stories (by their latest article) are ranked at `now`;
+        the ranking is reused for `rank_cache_seconds`.
         """
-        candidates = self.store.recent_stories(self.settings.rank_candidates)
-        ranked = rank(candidates, now, self.rank_params())
-        page = ranked[offset : offset + limit]
+        cached = self._ranked
+        fresh = cached is not None and time.monotonic() - cached[0] < (
+            self.settings.rank_cache_seconds
+        )
+        if cached is not None and fresh:
+            ranked = cached[1]
+        else:
+            candidates = self.store.recent_stories(self.settings.rank_candidates)
+            ranked = rank(candidates, now, self.rank_params())
+            self._ranked = (time.monotonic(), ranked)
+        # Copies: the cached stories are shared between requests (threads).
+        page = [replace(s) for s in ranked[offset : offset + limit]]
         leads = self.store.get_articles(s.lead_article_id for s in page)
         for s in page:
             s.lead = leads.get(s.lead_article_id)
