@@ -121,6 +121,12 @@ def test_front_page_ranks_stories_with_their_source_count(world: StoryWorld) -> 
     # Three independent publishers beat one, even though the lone story is newer.
     assert css(first, ".card-title a")[0].get("href") == "/stories/1"
     assert css(first, ".sources-count")[0].text_content() == "3 sources"
+    # The headline is the lead article's own, shown with its own publisher.
+    lead = world.store.get_article(world.wire)
+    assert lead is not None
+    headline = css(first, ".card-title a")[0].text_content()
+    publisher = css(first, ".publisher")[0].text_content()
+    assert (headline, publisher) == (lead.title, lead.publisher)
     assert "hours ago" in css(first, "time")[0].text_content()
     read = css(first, "a.read-original")[0]
     assert read.text_content().startswith("Read at ")
