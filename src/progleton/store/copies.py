@@ -8,10 +8,11 @@ earliest stored version of a text is the original, every later one points at it.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from progleton.dedupe.near import Fingerprint, decode_shingles, encode_shingles, overlap
 from progleton.models import Article, TitleRevision, utcnow
@@ -27,6 +28,8 @@ from progleton.store.schema import (
 #: Candidates checked per new article (those sharing the most bands): bounds the cost of a
 #: text that shares boilerplate-like passages with thousands of stored ones.
 MAX_CANDIDATES = 16
+#: Rows read per band key (the newest articles carrying it).
+PER_BAND = 64
 
 
 class CopiesMixin:
@@ -55,19 +58,19 @@ class CopiesMixin:
                 return (row.duplicate_of or row.id), 1.0
         if not fp.comparable:
             return None
-        # A copy shares most of its original's bands, unrelated texts a few: checking only
-        # the candidates sharing the most bands bounds the cost on template-heavy sites.
-        shared = func.count().label("shared")
-        ids = [
-            r.article_id
-            for r in conn.execute(
-                select(article_bands.c.article_id, shared)
-                .where(article_bands.c.band.in_(fp.bands))
-                .group_by(article_bands.c.article_id)
-                .order_by(shared.desc(), article_bands.c.article_id.desc())
-                .limit(MAX_CANDIDATES)
-            )
-        ]
+        # Each band is looked up in its newest PER_BAND rows only (an index range scan): a
+        # band shared by thousands of articles (a template passage) then costs no more than
+        # a rare one. A copy shares most of its original's bands, unrelated texts a few, so
+        # only the candidates sharing the most bands are checked.
+        params = {f"b{i}": band for i, band in enumerate(sorted(set(fp.bands)))}
+        per_band = " UNION ALL ".join(
+            f"SELECT article_id FROM (SELECT article_id FROM article_bands WHERE band = :{name} "
+            f"ORDER BY article_id DESC LIMIT {PER_BAND}) AS b{i}"
+            for i, name in enumerate(params)
+        )
+        hits: Counter[int] = Counter(r[0] for r in conn.execute(text(per_band), params))
+        ids = [a for a, _n in sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))]
+        ids = ids[:MAX_CANDIDATES]
         if not ids:
             return None
         best: tuple[int, float] | None = None
