@@ -219,9 +219,14 @@ def dask_client(
     """A Dask client and its worker count: the given scheduler's, or a local cluster's.
 
     The local cluster runs `workers` processes with one thread each: extraction is pure
-    Python, so threads would share one interpreter lock.
+    Python, so threads would share one interpreter lock. In-process (`processes=False`, for
+    tests and debugging) there is one worker whatever `workers` says: trafilatura and lxml
+    running in two threads of one process can crash it (a segfault seen in CI).
     """
     from distributed import Client, LocalCluster
+
+    if not processes:
+        workers = 1
 
     if scheduler:
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
