@@ -129,10 +129,10 @@ class StoryReport:
         """One line for humans."""
         if self.skipped:
             return "stories: another worker is placing articles; they will appear shortly"
-        return (
-            f"stories: {_n(self.placed, 'article')} placed, {_n(self.new_stories, 'new story')}"
-            f"{f', {self.merged} merged' if self.merged else ''} in {self.seconds:.1f} s"
-        ).replace("new storys", "new stories")
+        new = _n(self.new_stories, "new story", "new stories")
+        merged = f", {self.merged} merged" if self.merged else ""
+        placed = _n(self.placed, "article")
+        return f"stories: {placed} placed, {new}{merged} in {self.seconds:.1f} s"
 
 
 @dataclass(slots=True)
@@ -170,10 +170,10 @@ class CrawlReport:
             f"{_n(self.sources, 'source')} checked ({self.not_modified} unchanged): "
             f"{_n(self.new, 'new article')}"
             + (f" ({self.paywalled} paywalled: teaser only)" if self.paywalled else "")
-            + (f" ({_n(self.copies, 'copy')} of stored articles)" if self.copies else "")
+            + (f" ({_n(self.copies, 'copy', 'copies')} of stored articles)" if self.copies else "")
             + f", {_n(self.duplicates, 'duplicate')} skipped"
             + (f", {_n(self.revised, 'headline')} revised" if self.revised else "")
-        ).replace("copys", "copies")
+        )
         total = sum(self.failures.values())
         if total:
             reasons = ", ".join(f"{n} {k}" for k, n in self.failures.most_common())
@@ -183,8 +183,8 @@ class CrawlReport:
         return line + f" in {self.seconds:.1f} s"
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
 
 
 #: Failure reasons name hosts, sizes and durations; the summary counts them by kind. First
