@@ -39,18 +39,12 @@ class CopiesMixin:
 
     # -- placement (called inside save_article's transaction) ----------------------------
     @staticmethod
-    def _original_of(
-        conn: Connection, fp: Fingerprint, article_id: int | None
-    ) -> tuple[int, float] | None:
-        """The stored original a body copies, with its containment, if any (never the
-        article `article_id` itself)."""
+    def _original_of(conn: Connection, fp: Fingerprint) -> tuple[int, float] | None:
+        """The stored original a body copies, with its containment, if any."""
         if fp.content_hash:
-            same = articles.c.content_hash == fp.content_hash
-            if article_id is not None:
-                same = same & (articles.c.id != article_id)
             row = conn.execute(
                 select(articles.c.id, articles.c.duplicate_of)
-                .where(same)
+                .where(articles.c.content_hash == fp.content_hash)
                 .order_by(articles.c.sort_time, articles.c.id)
                 .limit(1)
             ).first()

@@ -420,7 +420,7 @@ class SQLStore(CopiesMixin, StoriesMixin, WarcMixin):
             # transaction, so the database's write lock is held only for the inserts.
             with self.engine.connect() as conn:
                 if self._find_article(conn, key, source_id, guid) is None:
-                    original = self._original_of(conn, fingerprint, None)
+                    original = self._original_of(conn, fingerprint)
         with self.engine.begin() as conn:
             article_id = self._find_article(conn, key, source_id, guid)
             created = article_id is None
