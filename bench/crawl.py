@@ -424,6 +424,11 @@ class RunResult:
     feed_parse_cpu_s: float = 0.0  # parse_feed in the extraction thread
     extract_busy_pct: float = 0.0  # share of the wall time the extraction thread was working
     other_cpu_s: float = 0.0  # store writes in worker threads, GC, ...
+    # The near-duplicate stage the crawl queues for (run after it, as `progleton crawl` does):
+    # its own wall time, the copies it found, and articles/s over crawl + stage.
+    dedupe_s: float = 0.0
+    copies: int = 0
+    with_dedupe_per_s: float = 0.0
     settings: dict[str, Any] = field(default_factory=dict)
     profile: str = ""
 
@@ -550,6 +555,10 @@ def run_one(args: argparse.Namespace, port: int, hosts: int) -> RunResult:
                 result.workers_peak_rss_mb += peak
             if extract_profile is not None:
                 pipe._workers._thread.submit(extract_profile.disable).result()
+            dedupe0 = time.perf_counter()
+            copies = pipe.place_copies()
+            result.dedupe_s = round(time.perf_counter() - dedupe0, 2)
+            result.copies = copies.copies
         result.rss_end_mb = _rss_mb()
         result.articles = store.count_articles()
         store.close()
@@ -560,6 +569,7 @@ def run_one(args: argparse.Namespace, port: int, hosts: int) -> RunResult:
     result.failed_sources = report.failed_sources
     result.wall_s = round(wall, 2)
     result.articles_per_s = round(result.articles / wall, 1)
+    result.with_dedupe_per_s = round(result.articles / (wall + result.dedupe_s), 1)
     result.cpu_s = round(cpu, 2)
     result.cpu_ms_per_article = round(1000 * cpu / max(1, result.articles), 2)
     result.peak_rss_mb = round(usage1.ru_maxrss / 1024, 1)  # Linux: kilobytes
@@ -660,7 +670,8 @@ def _table(results: list[RunResult]) -> str:
         ("loop CPU s", "loop_cpu_s", "{:.1f}"), ("extract CPU s", "extract_cpu_s", "{:.1f}"),
         ("feed parse s", "feed_parse_cpu_s", "{:.1f}"), ("other CPU s", "other_cpu_s", "{:.1f}"),
         ("extract busy %", "extract_busy_pct", "{:.0f}"),
-        ("max backlog", "backlog_max", "{}"),
+        ("max backlog", "backlog_max", "{}"), ("dedupe s", "dedupe_s", "{:.1f}"),
+        ("copies", "copies", "{}"), ("art/s incl. dedupe", "with_dedupe_per_s", "{:.1f}"),
     ]  # fmt: skip
     rows = [[name for name, _, _ in cols]]
     for r in results:

@@ -1,4 +1,5 @@
-"""Same article in the store: copies folded under the earliest version, atomically; headlines."""
+"""Same article in the store: queued when stored, folded under the earliest version by the
+near-duplicate stage (atomically, resumably); headline history."""
 
 from __future__ import annotations
 
@@ -47,8 +48,18 @@ def article(url: str, paragraphs: list[str], hours: float, publisher: str, **kw:
 
 
 def save(store: Store, a: Article) -> tuple[int, int | None]:
+    """Store an article and run the near-duplicate stage; (its id, what it copies)."""
     res = store.save_article(a, fingerprint=fingerprint(a.text))
-    return res.article_id, res.duplicate_of
+    store.place_copies(100)
+    got = store.get_article(res.article_id)
+    assert got is not None
+    return res.article_id, got.duplicate_of
+
+
+def count(store: Store, table: str) -> int:
+    assert isinstance(store, SQLStore)
+    with store.engine.connect() as conn:
+        return int(conn.execute(text(f"select count(*) from {table}")).scalar_one())
 
 
 def test_a_syndicated_copy_is_folded_under_the_original(store: Store) -> None:
@@ -91,18 +102,36 @@ def test_short_unrelated_bodies_are_never_copies(store: Store) -> None:
     assert ids == [None, None, None]
 
 
-def test_index_rows_are_written_with_the_article_and_go_with_it(store: Store) -> None:
-    orig, _ = save(store, article("https://wire.example/a", WIRE, 0, "Wire"))
+def test_storing_only_queues_and_the_stage_indexes(store: Store) -> None:
+    a = article("https://wire.example/a", WIRE, 0, "Wire")
+    orig = store.save_article(a, fingerprint=fingerprint(a.text)).article_id
+    # The crawl's storing transaction keeps the shingles and queues the article: no bands,
+    # no comparisons, and the story stage does not see it yet.
+    assert count(store, "article_fingerprints") == 1 and count(store, "article_bands") == 0
+    assert store.count_unplaced() == 1 and store.count_unclustered() == 0
+    assert store.unclustered_articles(10) == []
+    assert store.place_copies(100) == (1, 0)
+    assert count(store, "article_bands") > 0 and store.count_unplaced() == 0
+    assert [x.id for x in store.unclustered_articles(10)] == [orig]
+    assert store.place_copies(100) == (0, 0)  # nothing left: re-running is a no-op
     assert isinstance(store, SQLStore)
-
-    def count(table: str) -> int:
-        with store.engine.connect() as conn:
-            return int(conn.execute(text(f"select count(*) from {table}")).scalar_one())
-
-    assert count("article_bands") > 0 and count("article_fingerprints") == 1
     with store.engine.begin() as conn:
         conn.execute(text("delete from articles where id = :id"), {"id": orig})
-    assert count("article_bands") == 0 and count("article_fingerprints") == 0
+    assert count(store, "article_bands") == 0 and count(store, "article_fingerprints") == 0
+
+
+def test_copies_stored_together_are_placed_in_stored_order(store: Store) -> None:
+    # A crawl stores many texts before the stage runs: within one batch, each is compared
+    # with those placed before it, and batch boundaries change nothing.
+    bodies = [WIRE, OTHER, WIRE[:3], [*OTHER[:2], "Tickets are on sale at the town halls."], WIRE]
+    ids = []
+    for i, body in enumerate(bodies):
+        a = article(f"https://p{i}.example/x", body, i, f"P{i}")
+        ids.append(store.save_article(a, fingerprint=fingerprint(a.text)).article_id)
+    assert store.place_copies(2) == (2, 0)
+    assert store.place_copies(100) == (3, 3)
+    dup = {i: (store.get_article(i) or Article(url="")).duplicate_of for i in ids}
+    assert dup == {ids[0]: None, ids[1]: None, ids[2]: ids[0], ids[3]: ids[1], ids[4]: ids[0]}
 
 
 def test_saving_again_is_idempotent_and_does_not_refold(store: Store) -> None:
@@ -110,7 +139,8 @@ def test_saving_again_is_idempotent_and_does_not_refold(store: Store) -> None:
     first = store.save_article(a, fingerprint=fingerprint(a.text))
     again = store.save_article(a, fingerprint=fingerprint(a.text))
     assert first.created and not again.created and again.article_id == first.article_id
-    assert again.duplicate_of is None
+    assert store.count_unplaced() == 1  # queued once
+    assert store.place_copies(100) == (1, 0)
     assert store.copies_of(first.article_id) == []
 
 

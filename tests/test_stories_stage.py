@@ -115,9 +115,11 @@ def test_a_copy_joins_its_originals_story_and_adds_no_publisher(store: Store) ->
     _title, body = BRIDGE[0]
     copy = make(99, "Bridge shut", body + " Reporting by the wire.", 5, "Syndicator")
     saved = store.save_article(copy, fingerprint=fingerprint(copy.text))
-    assert saved.duplicate_of == ids["bridge0"]
     with pipeline(store) as p:  # a new process: state comes back from the store
-        p.cluster_pending()
+        report = p.cluster_pending()
+    assert report.copies == 1 and "1 copy of stored articles" in report.summary()
+    got = store.get_article(saved.article_id)
+    assert got is not None and got.duplicate_of == ids["bridge0"]
     placed = store.story_of([saved.article_id, ids["bridge0"]])
     assert placed[saved.article_id] == placed[ids["bridge0"]]
     story = store.get_story(placed[saved.article_id])

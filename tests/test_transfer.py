@@ -41,6 +41,11 @@ def fill(store: Store, n: int = 40) -> None:
     copy = Article(url="https://b.example/copy", title="Copy", paragraphs=body(3),
                    published=T0 + timedelta(hours=5), publisher="B")  # fmt: skip
     store.save_article(copy, fingerprint=fingerprint(copy.text))
+    store.place_copies(100)
+    # One more stored and not yet placed: the queue travels with the copy too.
+    late = Article(url="https://b.example/late", title="Late", paragraphs=body(7),
+                   published=T0 + timedelta(hours=6), publisher="B")  # fmt: skip
+    store.save_article(late, fingerprint=fingerprint(late.text))
     store.record_entry_failure(
         src.id, FeedEntry(guid="bad", url="https://a.example/bad"), "HTTP 500"
     )
@@ -60,7 +65,8 @@ def test_copy_is_lossless_and_verified(tmp_path: Path, store_url: str) -> None:
     report = copy_store(source, target, batch=7)
     assert report.ok, [(t.name, t.source_rows, t.target_rows) for t in report.tables]
     by_name = {t.name: t for t in report.tables}
-    assert by_name["articles"].copied == 41 and by_name["article_bands"].copied > 0
+    assert by_name["articles"].copied == 42 and by_name["article_bands"].copied > 0
+    assert by_name["dedupe_queue"].copied == 1 and target.count_unplaced() == 1
     # The copy works as a store: search, copies, stories, history, new ids continue.
     assert target.search("quoted")[1] == 39  # 40 titles had it; one was revised
     assert [a.id for a in target.copies_of(4)] == [41]
@@ -72,7 +78,7 @@ def test_copy_is_lossless_and_verified(tmp_path: Path, store_url: str) -> None:
     again = copy_store(source, target)
     assert again.ok and sum(t.copied for t in again.tables) == 0
     new = target.save_article(Article(url="https://c.example/x", title="New", paragraphs=["x"]))
-    assert new.created and new.article_id == 42  # ids continue after the copied ones
+    assert new.created and new.article_id == 43  # ids continue after the copied ones
     source.close()
     target.close()
 
@@ -132,4 +138,4 @@ def test_cli_migrate_store(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "every table matches" in result.stdout
-    assert "articles: 6 rows, 6 copied now, 6 in the target, checksums ok" in result.output
+    assert "articles: 7 rows, 7 copied now, 7 in the target, checksums ok" in result.output

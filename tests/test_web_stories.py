@@ -78,6 +78,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryWorld]:
                  ["The regional orchestra will tour five towns this winter."],
                  now - timedelta(hours=1), "Arts Weekly"),
     )  # fmt: skip
+    store.place_copies(100)  # the near-duplicate stage folds the copy
     # Placing articles directly: these tests are about the pages, not the clusterer.
     store.save_clustering([(wire, 1), (post, 1), (star, 1), (copy, 1), (lone, 2)], [], b"{}")
     revised = _article("https://wire.example/bridge", "Harbour bridge closure delayed", BODY,

@@ -2,9 +2,12 @@
 
 add_source ──► fetch + discover ──► store source
 crawl ──► for each due source: fetch feed (conditional GET) ──► parse ──► for each new entry:
-          fetch page ──► extract + fingerprint ──► store (one transaction per article; a copy
-          of a stored text is folded under its original there)
-cluster_pending ──► articles not yet in a story, oldest first ──► story clusterer ──► store
+          fetch page ──► extract + fingerprint ──► store (one transaction per article: the
+          article, its shingles, its feed entry, and a place in the near-duplicate queue)
+place_copies ──► queued articles in stored order ──► LSH candidates + containment ──► fold a
+          copy under its original, index its bands (one transaction a batch)
+cluster_pending ──► place_copies, then articles not yet in a story, oldest first ──► story
+          clusterer ──► store
           (placements, story summaries and the clusterer's state in one transaction a batch)
 """
 
@@ -72,6 +75,7 @@ _TEXT_SUFFIXES = {".txt", ".text", ".md"}
 #: Sources claimed per lease round (then claimed again as slots free up).
 LEASE_BATCH = 50
 STORY_LOCK = "stories"
+DEDUPE_LOCK = "dedupe"
 #: Largest feed document a hub may push to us.
 MAX_PUSH_BYTES = 5 * 1024 * 1024
 WEBSUB_LEASE_SECONDS = 10 * 24 * 3600
@@ -109,10 +113,19 @@ class SourceReport:
     schedule: str = ""  # why the next check is when it is
     new: int = 0
     paywalled: int = 0  # of the new ones: only a teaser was public
-    copies: int = 0  # of the new ones: a copy of a stored text, folded under its original
     revised: int = 0  # stored articles whose headline the publisher changed
     duplicates: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class CopyReport:
+    """What one run of the near-duplicate stage did."""
+
+    placed: int = 0
+    copies: int = 0
+    seconds: float = 0.0
+    skipped: bool = False  # another process was running the stage
 
 
 @dataclass(slots=True)
@@ -120,6 +133,7 @@ class StoryReport:
     """What one run of the story stage did."""
 
     placed: int = 0
+    copies: int = 0  # articles the near-duplicate stage found to be copies of stored ones
     new_stories: int = 0
     merged: int = 0
     seconds: float = 0.0
@@ -132,6 +146,9 @@ class StoryReport:
         new = _n(self.new_stories, "new story", "new stories")
         merged = f", {self.merged} merged" if self.merged else ""
         placed = _n(self.placed, "article")
+        if self.copies:
+            copies = _n(self.copies, "copy", "copies")
+            placed += f" ({copies} of stored articles, folded under the original)"
         return f"stories: {placed} placed, {new}{merged} in {self.seconds:.1f} s"
 
 
@@ -144,7 +161,6 @@ class CrawlReport:
     failed_sources: int = 0
     new: int = 0
     paywalled: int = 0
-    copies: int = 0
     revised: int = 0
     duplicates: int = 0
     failures: Counter[str] = field(default_factory=Counter)
@@ -159,7 +175,6 @@ class CrawlReport:
             self.failures[f"feed: {failure_kind(r.error)}"] += 1
         self.new += r.new
         self.paywalled += r.paywalled
-        self.copies += r.copies
         self.revised += r.revised
         self.duplicates += r.duplicates
         self.failures.update(r.failures)
@@ -170,7 +185,6 @@ class CrawlReport:
             f"{_n(self.sources, 'source')} checked ({self.not_modified} unchanged): "
             f"{_n(self.new, 'new article')}"
             + (f" ({self.paywalled} paywalled: teaser only)" if self.paywalled else "")
-            + (f" ({_n(self.copies, 'copy', 'copies')} of stored articles)" if self.copies else "")
             + f", {_n(self.duplicates, 'duplicate')} skipped"
             + (f", {_n(self.revised, 'headline')} revised" if self.revised else "")
         )
@@ -626,8 +640,6 @@ class Pipeline:
             report.new += 1
             if article.access == PAYWALL:
                 report.paywalled += 1
-            if saved.duplicate_of is not None:
-                report.copies += 1
             return "new"
         report.duplicates += 1
         return "duplicate"
@@ -666,6 +678,32 @@ class Pipeline:
         params = ClusterParams()
         return StoryClusterer.from_bytes(blob, params) if blob else StoryClusterer(params)
 
+    def place_copies(self, batch: int = 200, limit: int | None = None) -> CopyReport:
+        """Near-duplicate stage: compare every queued article with earlier ones; resumable.
+
+        Runs off the crawl's storing path (a crawl only queues what it stores), one process
+        at a time, so each text is compared with every text placed before it.
+        """
+        started = time.monotonic()
+        report = CopyReport()
+        ttl = timedelta(minutes=10)
+        if not self.store.try_lock(DEDUPE_LOCK, self.worker_id, utcnow(), ttl):
+            report.skipped = True
+            return report
+        try:
+            while limit is None or report.placed < limit:
+                self.store.try_lock(DEDUPE_LOCK, self.worker_id, utcnow(), ttl)
+                size = batch if limit is None else min(batch, limit - report.placed)
+                placed, copies = self.store.place_copies(size)
+                if not placed:
+                    break
+                report.placed += placed
+                report.copies += copies
+        finally:
+            self.store.unlock(DEDUPE_LOCK, self.worker_id)
+        report.seconds = time.monotonic() - started
+        return report
+
     def cluster_pending(self, batch: int = 500, limit: int | None = None) -> StoryReport:
         """Place every article not yet in a story (oldest first); resumable and idempotent.
 
@@ -675,6 +713,9 @@ class Pipeline:
         """
         started = time.monotonic()
         report = StoryReport()
+        # Copies first: a copy joins its original's story, so it must be known as one. An
+        # article another worker is still placing waits (the story stage skips queued ones).
+        report.copies = self.place_copies(limit=limit).copies
         # One process at a time: story ids come from the clusterer's saved state. The lock
         # outlives a batch by far and is renewed with each one; a dead holder's expires.
         ttl = timedelta(minutes=10)

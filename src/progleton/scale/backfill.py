@@ -148,21 +148,19 @@ class BackfillReport:
     kept: int = 0
     stored: int = 0  # new articles
     already: int = 0  # kept, but the store had them (same URL): never stored twice
-    copies: int = 0  # of the new ones: copies of a stored text, folded under it
     skipped: Counter[str] = field(default_factory=Counter)
     batches: int = 0
     workers: int = 0
     worker_peak_rss_kb: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def add(self, result: ChunkResult, stored: int, already: int, copies: int) -> None:
+    def add(self, result: ChunkResult, stored: int, already: int) -> None:
         """Fold one stored chunk in."""
         self.batches += 1
         self.records += result.records
         self.kept += result.kept
         self.stored += stored
         self.already += already
-        self.copies += copies
         self.skipped.update(result.skipped)
         pid = result.worker_pid
         self.worker_peak_rss_kb[pid] = max(
@@ -183,10 +181,8 @@ class BackfillReport:
             files += f" ({self.files_skipped} already done)"
         if self.files_failed:
             files += f", {len(self.files_failed)} failed"
-        line = (
-            f"{files}: {self.records} records read, {self.kept} kept, {self.stored} stored"
-            + (f" ({self.copies} copies of stored articles)" if self.copies else "")
-            + (f", {self.already} already stored" if self.already else "")
+        line = f"{files}: {self.records} records read, {self.kept} kept, {self.stored} stored" + (
+            f", {self.already} already stored" if self.already else ""
         )
         total = sum(self.skipped.values())
         if total:
@@ -325,12 +321,11 @@ def run_backfill(
 
 
 def _store_chunk(store: Store, result: ChunkResult, report: BackfillReport) -> None:
-    stored = already = copies = 0
+    stored = already = 0
     for article, fp in result.articles:
         saved = store.save_article(article, fingerprint=fp)
         stored += saved.created
         already += not saved.created
-        copies += saved.duplicate_of is not None
     done = result.next_offset is None
     # The checkpoint is committed right after the chunk's articles, not in their transaction
     # (save_article commits each article on its own). A crash in between replays this chunk
@@ -344,7 +339,7 @@ def _store_chunk(store: Store, result: ChunkResult, report: BackfillReport) -> N
         stored=stored,
         skipped=result.skipped,
     )
-    report.add(result, stored, already, copies)
+    report.add(result, stored, already)
     report.files_done += done
 
 

@@ -55,7 +55,6 @@ class SaveResult:
 
     article_id: int
     created: bool  # False: the article was already stored (same canonical URL or GUID)
-    duplicate_of: int | None = None  # a new article that copies this stored original
 
 
 class Store(Protocol):
@@ -131,8 +130,18 @@ class Store(Protocol):
 
         Identity is the article's canonical URL (tracking parameters stripped), else its URL;
         a feed GUID already linked to an article also counts as the same article. With a
-        body `fingerprint`, a copy of a stored text is folded under the earliest version.
+        body `fingerprint`, the article waits for the near-duplicate stage (`place_copies`).
         """
+
+    def place_copies(self, limit: int) -> tuple[int, int]:
+        """Near-duplicate stage: place up to `limit` queued articles, oldest stored first.
+
+        Each is compared with placed articles and folded under its original when it is a
+        copy (the earliest version of a text is the original). Returns (placed, copies).
+        """
+
+    def count_unplaced(self) -> int:
+        """Articles waiting for the near-duplicate stage."""
 
     def copies_of(self, article_id: int) -> list[Article]:
         """Stored copies of an article (it being their original), earliest first."""

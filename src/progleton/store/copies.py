@@ -1,9 +1,12 @@
 """Store side of "same article": the near-duplicate index, copies and headline history.
 
-Each stored body keeps its shingles and MinHash LSH band keys. A new article sharing a band
-with stored ones is checked by exact shingle containment (`progleton.dedupe.near`), inside
-the transaction that stores it, so a copy is folded under its original atomically: the
-earliest stored version of a text is the original, every later one points at it.
+Storing an article keeps its body's shingles and queues it (`dedupe_queue`); the crawl's
+storing transaction does nothing more, so a crawl is never slowed by comparisons. The
+near-duplicate stage (`place_copies`, run before the story stage) then takes queued articles
+in the order they were stored: each is compared with the placed ones sharing an LSH band
+(exact shingle containment, `progleton.dedupe.near`), folded under its original when it is a
+copy, and its band keys indexed, one transaction per batch. The earliest version of a text
+is the original; every later one points at it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,18 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, text, update
+import numpy as np
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
-from progleton.dedupe.near import Fingerprint, decode_shingles, encode_shingles, overlap
+from progleton.dedupe.near import (
+    MIN_WORDS,
+    Fingerprint,
+    band_keys,
+    decode_shingles,
+    encode_shingles,
+    overlap,
+    signature_of,
+)
 from progleton.models import Article, TitleRevision, utcnow
 from progleton.store.rows import article_from_row
 from progleton.store.schema import (
@@ -22,6 +34,7 @@ from progleton.store.schema import (
     article_fingerprints,
     article_titles,
     articles,
+    dedupe_queue,
     feed_entries,
 )
 
@@ -37,25 +50,81 @@ class CopiesMixin:
 
     engine: Engine
 
-    # -- placement (called inside save_article's transaction) ----------------------------
+    # -- placement (the near-duplicate stage) --------------------------------------------
+    def place_copies(self, limit: int) -> tuple[int, int]:
+        """Place up to `limit` queued articles, oldest stored first, in one transaction.
+
+        Returns (articles placed, of which copies). Idempotent and resumable: an article
+        leaves the queue in the transaction that places it.
+        """
+        placed = copies = 0
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(
+                    dedupe_queue.c.article_id,
+                    articles.c.content_hash,
+                    articles.c.sort_time,
+                    article_fingerprints.c.words,
+                    article_fingerprints.c.shingles,
+                )
+                .join(articles, articles.c.id == dedupe_queue.c.article_id)
+                .join(
+                    article_fingerprints,
+                    article_fingerprints.c.article_id == dedupe_queue.c.article_id,
+                    isouter=True,
+                )
+                .order_by(dedupe_queue.c.article_id)
+                .limit(limit)
+            ).all()
+            for row in rows:
+                queued = dedupe_queue.c.article_id == row.article_id
+                conn.execute(delete(dedupe_queue).where(queued))
+                fp = _queued_fingerprint(row.content_hash, row.words, row.shingles)
+                original = self._original_of(conn, row.article_id, fp)
+                if original is not None and original[0] != row.article_id:
+                    self._fold_copy(conn, row.article_id, original[0], row.sort_time)
+                    copies += 1
+                if fp.comparable:
+                    conn.execute(
+                        insert(article_bands),
+                        [{"band": b, "article_id": row.article_id} for b in sorted(set(fp.bands))],
+                    )
+                placed += 1
+        return placed, copies
+
+    def count_unplaced(self) -> int:
+        """Articles waiting for the near-duplicate stage."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(dedupe_queue)).scalar_one())
+
     @staticmethod
-    def _original_of(conn: Connection, fp: Fingerprint) -> tuple[int, float] | None:
-        """The stored original a body copies, with its containment, if any."""
-        if fp.content_hash:
+    def _original_of(
+        conn: Connection, article_id: int, fp: Fingerprint
+    ) -> tuple[int, float] | None:
+        """The placed original a body copies, with its containment, if any."""
+        if fp.content_hash and fp.words > 0:
+            queued = select(dedupe_queue.c.article_id).where(
+                dedupe_queue.c.article_id == articles.c.id
+            )
             row = conn.execute(
                 select(articles.c.id, articles.c.duplicate_of)
-                .where(articles.c.content_hash == fp.content_hash)
+                .where(
+                    articles.c.content_hash == fp.content_hash,
+                    articles.c.id != article_id,
+                    ~queued.exists(),
+                )
                 .order_by(articles.c.sort_time, articles.c.id)
                 .limit(1)
             ).first()
-            if row is not None and fp.words > 0:
+            if row is not None:
                 return (row.duplicate_of or row.id), 1.0
         if not fp.comparable:
             return None
         # Each band is looked up in its newest PER_BAND rows only (an index range scan): a
         # band shared by thousands of articles (a template passage) then costs no more than
         # a rare one. A copy shares most of its original's bands, unrelated texts a few, so
-        # only the candidates sharing the most bands are checked.
+        # only the candidates sharing the most bands are checked. Only placed articles have
+        # band rows, so a text is only ever compared with earlier ones.
         params = {f"b{i}": band for i, band in enumerate(sorted(set(fp.bands)))}
         per_band = " UNION ALL ".join(
             f"SELECT article_id FROM (SELECT article_id FROM article_bands WHERE band = :{name} "
@@ -114,18 +183,16 @@ class CopiesMixin:
         return original_id
 
     @staticmethod
-    def _index_fingerprint(conn: Connection, article_id: int, fp: Fingerprint) -> None:
-        if not fp.comparable:
-            return
-        conn.execute(
-            insert(article_fingerprints).values(
-                article_id=article_id, words=fp.words, shingles=encode_shingles(fp.shingles)
+    def _keep_fingerprint(conn: Connection, article_id: int, fp: Fingerprint) -> None:
+        """Keep a new article's shingles and queue it for the near-duplicate stage."""
+        if fp.comparable:
+            conn.execute(
+                insert(article_fingerprints).values(
+                    article_id=article_id, words=fp.words, shingles=encode_shingles(fp.shingles)
+                )
             )
-        )
-        conn.execute(
-            insert(article_bands),
-            [{"band": b, "article_id": article_id} for b in sorted(set(fp.bands))],
-        )
+        if fp.content_hash:
+            conn.execute(insert(dedupe_queue).values(article_id=article_id))
 
     # -- reading -------------------------------------------------------------------------
     def copies_of(self, article_id: int) -> list[Article]:
@@ -211,3 +278,16 @@ class CopiesMixin:
                     .values(title=entry_title)
                 )
         return changed
+
+
+def _queued_fingerprint(
+    content_hash: str | None, words: int | None, blob: bytes | None
+) -> Fingerprint:
+    """A queued article's fingerprint, rebuilt from what storing kept (bands from shingles)."""
+    if blob is None or not words:
+        return Fingerprint(content_hash or "", 1 if content_hash else 0, frozenset(), ())
+    shingles = decode_shingles(blob)
+    bands: tuple[int, ...] = ()
+    if words >= MIN_WORDS:
+        bands = band_keys(signature_of(np.array(sorted(shingles), dtype=np.uint64)))
+    return Fingerprint(content_hash or "", words, shingles, bands)

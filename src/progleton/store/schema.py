@@ -172,6 +172,14 @@ article_bands = Table(
     Index("ix_article_bands_article", "article_id"),
 )
 
+# Stored articles the near-duplicate stage has not placed yet (its bands are not indexed and
+# it is not yet compared with earlier texts); the story stage waits for them.
+dedupe_queue = Table(
+    "dedupe_queue",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
 # Earlier headlines of an article, newest last (the current one is on the article).
 article_titles = Table(
     "article_titles",

@@ -390,8 +390,8 @@ class SQLStore(CopiesMixin, StoriesMixin, WarcMixin):
     ) -> SaveResult:
         """Store the article and its feed entry in one transaction; idempotent.
 
-        With a body `fingerprint`, a copy of a stored text is folded under its original
-        (`duplicate_of`) in the same transaction.
+        With a body `fingerprint`, the article is queued for the near-duplicate stage
+        (`place_copies`), which folds a copy under its original.
         """
         args = (article, source_id, guid, fingerprint, entry_title)
         try:
@@ -413,14 +413,6 @@ class SQLStore(CopiesMixin, StoriesMixin, WarcMixin):
         now = utcnow()
         fetched = article.fetched_at or now
         sort_time = article.published or fetched
-        duplicate_of: int | None = None
-        original: tuple[int, float] | None = None
-        if fingerprint is not None:
-            # Comparing candidates' shingles is the slow part: done before the write
-            # transaction, so the database's write lock is held only for the inserts.
-            with self.engine.connect() as conn:
-                if self._find_article(conn, key, source_id, guid) is None:
-                    original = self._original_of(conn, fingerprint)
         with self.engine.begin() as conn:
             article_id = self._find_article(conn, key, source_id, guid)
             created = article_id is None
@@ -450,15 +442,12 @@ class SQLStore(CopiesMixin, StoriesMixin, WarcMixin):
                     .returning(articles.c.id)
                 ).scalar_one()
                 if fingerprint is not None:
-                    if original is not None:
-                        pointed = self._fold_copy(conn, article_id, original[0], sort_time)
-                        duplicate_of = pointed if pointed != article_id else None
-                    self._index_fingerprint(conn, article_id, fingerprint)
+                    self._keep_fingerprint(conn, article_id, fingerprint)
             if source_id is not None and guid is not None:
                 self._mark_entry(
                     conn, source_id, guid, article.url, article_id, created, now, entry_title
                 )
-        return SaveResult(article_id=article_id, created=created, duplicate_of=duplicate_of)
+        return SaveResult(article_id=article_id, created=created)
 
     @staticmethod
     def _find_article(

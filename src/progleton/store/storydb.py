@@ -16,10 +16,13 @@ from sqlalchemy import update as sql_update
 
 from progleton.models import Article, Story, utcnow
 from progleton.store.rows import article_from_row
-from progleton.store.schema import articles, cluster_state, stories
+from progleton.store.schema import articles, cluster_state, dedupe_queue, stories
 from progleton.stories.summary import Member, summarize
 
 _STATE_ROW = 1
+# An article still queued for the near-duplicate stage may turn out to be a copy, which
+# joins its original's story instead of being clustered on its own.
+_queued = select(dedupe_queue.c.article_id).where(dedupe_queue.c.article_id == articles.c.id)
 
 
 def story_from_row(row: RowMapping) -> Story:
@@ -49,16 +52,20 @@ class StoriesMixin:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(articles)
-                .where(articles.c.story_id.is_(None))
+                .where(articles.c.story_id.is_(None), ~_queued.exists())
                 .order_by(articles.c.sort_time, articles.c.id)
                 .limit(limit)
             ).mappings()
             return [article_from_row(r) for r in rows]
 
     def count_unclustered(self) -> int:
-        """Articles waiting for the story stage."""
+        """Articles waiting for the story stage (once the near-duplicate stage placed them)."""
         with self.engine.connect() as conn:
-            stmt = select(func.count()).select_from(articles).where(articles.c.story_id.is_(None))
+            stmt = (
+                select(func.count())
+                .select_from(articles)
+                .where(articles.c.story_id.is_(None), ~_queued.exists())
+            )
             return int(conn.execute(stmt).scalar_one())
 
     def story_of(self, article_ids: Iterable[int]) -> dict[int, int]:
