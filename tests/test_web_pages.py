@@ -247,6 +247,7 @@ def test_server_error_renders_site_page_and_api_envelope(
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(store, "latest_articles", boom)
+    monkeypatch.setattr(store, "filtered_articles", boom)
     monkeypatch.setattr(store, "count_articles", boom)
     client = make_client(store, raise_server_exceptions=False)
     try:

@@ -267,6 +267,37 @@ def remove(source_id: Annotated[int, typer.Argument(help="Source id (see `source
     out.print(f"Removed source {source_id}; its articles stay.")
 
 
+@app.command("admin-password")
+def admin_password(
+    print_hash: Annotated[
+        bool,
+        typer.Option(
+            "--print-hash",
+            help="Print the hash (for PROGLETON_ADMIN_PASSWORD_HASH) instead of saving it.",
+        ),
+    ] = False,
+) -> None:
+    """Set the password of the web admin pages (/admin); only a scrypt hash is kept."""
+    from progleton.web.auth import (
+        MIN_PASSWORD_LENGTH,
+        hash_password,
+        password_file,
+        write_password_file,
+    )
+
+    password = typer.prompt("New admin password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        console.print(f"[red]Too short:[/] use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise typer.Exit(1)
+    hashed = hash_password(password)
+    if print_hash:
+        sys.stdout.write(hashed + "\n")
+        return
+    path = password_file(settings())
+    write_password_file(path, hashed)
+    out.print(f"Admin password saved (hashed) in {path}. Log in at /admin.", markup=False)
+
+
 def _when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
 

@@ -84,6 +84,12 @@ class Settings:
     # The address hubs and readers reach this instance at (e.g. https://news.example.org);
     # empty turns WebSub push subscriptions off.
     public_url: str = ""
+    # Web admin (/admin: add, pause, resume, remove sources, OPML import). Its password is
+    # kept only as a scrypt hash: this one (as `progleton admin-password --print-hash` prints
+    # it), else the one in `admin_password_file` (default: admin-password in the data folder,
+    # written by `progleton admin-password`). With neither, the admin pages are off.
+    admin_password_hash: str = ""
+    admin_password_file: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -315,6 +315,8 @@ class Pipeline:
         self._policy = SchedulePolicy.from_settings(settings)
         self._rng = random.Random()
         self._ranked: tuple[float, list[Story]] | None = None
+        # Front-page filters: (source, language) -> (when, matching story -> article ids).
+        self._matches: dict[tuple[int | None, str | None], tuple[float, dict[int, list[int]]]] = {}
         #: This process's name on the sources it claims (host, pid and a random part).
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -768,11 +770,20 @@ class Pipeline:
             span_weight=s.rank_span_weight,
         )
 
-    def front_page(self, now: datetime, offset: int, limit: int) -> tuple[list[Story], bool]:
+    def front_page(
+        self,
+        now: datetime,
+        offset: int,
+        limit: int,
+        *,
+        source_id: int | None = None,
+        language: str | None = None,
+    ) -> tuple[list[Story], bool]:
         """Ranked stories `offset` to `offset + limit`, leads filled in; and whether more follow.
 
         The newest `rank_candidates` stories (by their latest article) are ranked at `now`;
-        the ranking is reused for `rank_cache_seconds`.
+        the ranking is reused for `rank_cache_seconds`. Filters keep the stories with an
+        article from `source_id` / in `language`; such a story's lead is a matching article.
         """
         cached = self._ranked
         fresh = cached is not None and time.monotonic() - cached[0] < (
@@ -784,12 +795,34 @@ class Pipeline:
             candidates = self.store.recent_stories(self.settings.rank_candidates)
             ranked = rank(candidates, now, self.rank_params())
             self._ranked = (time.monotonic(), ranked)
+        matches: dict[int, list[int]] = {}
+        if source_id is not None or language:
+            # Filtering the shared ranking (rather than ranking per filter) keeps one ranking
+            # per cache period whatever filters readers pick.
+            matches = self._story_matches(source_id, language)
+            ranked = [s for s in ranked if s.id in matches]
         # Copies: the cached stories are shared between requests (threads).
         page = [replace(s) for s in ranked[offset : offset + limit]]
+        for s in page:
+            ids = matches.get(s.id)
+            if ids and s.lead_article_id not in ids:
+                s.lead_article_id = ids[0]
         leads = self.store.get_articles(s.lead_article_id for s in page)
         for s in page:
             s.lead = leads.get(s.lead_article_id)
         return page, len(ranked) > offset + limit
+
+    def _story_matches(self, source_id: int | None, language: str | None) -> dict[int, list[int]]:
+        """Candidate stories matching a filter, reused for `rank_cache_seconds` like the ranking."""
+        key = (source_id, language.lower() if language else None)
+        cached = self._matches.get(key)
+        if cached is not None and time.monotonic() - cached[0] < self.settings.rank_cache_seconds:
+            return cached[1]
+        found = self.store.story_matches(self.settings.rank_candidates, source_id, language)
+        if len(self._matches) >= 256:  # bounded: filter values come from request parameters
+            self._matches.clear()
+        self._matches[key] = (time.monotonic(), found)
+        return found
 
     async def _entry_failed(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from progleton.dedupe.near import Fingerprint
 from progleton.models import (
@@ -24,6 +24,9 @@ from progleton.models import (
     TitleRevision,
 )
 from progleton.store.warcdb import WarcCheckpoint
+
+if TYPE_CHECKING:  # listing imports Cursor from here
+    from progleton.store.listing import FilterChoice
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,30 @@ class Store(Protocol):
 
     def count_stories(self) -> int:
         """Number of stories."""
+
+    # -- filtered listings (store.listing) -----------------------------------------------
+    def story_matches(
+        self, candidates: int, source_id: int | None = None, language: str | None = None
+    ) -> dict[int, list[int]]:
+        """Newest `candidates` stories with an article matching the filters -> those ids."""
+
+    def language_choices(self, candidates: int) -> list[FilterChoice]:
+        """Primary language codes in the newest `candidates` stories, most common first."""
+
+    def source_choices(self) -> list[FilterChoice]:
+        """Sources that have articles, by title."""
+
+    def filtered_articles(
+        self,
+        limit: int,
+        before: Cursor | None = None,
+        source_id: int | None = None,
+        language: str | None = None,
+    ) -> list[Article]:
+        """Newest first, keyset-paginated, optionally by source and language."""
+
+    def search_newest(self, query: str, limit: int) -> list[Article]:
+        """The newest matches of a search query (operators honoured), newest first."""
 
     # -- WARC backfill checkpoints ------------------------------------------------------
     def warc_checkpoint(self, path: str) -> WarcCheckpoint | None:

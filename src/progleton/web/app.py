@@ -15,8 +15,11 @@ from progleton import __version__
 from progleton.config import Settings
 from progleton.pipeline import Pipeline
 from progleton.store import Store, open_store
-from progleton.web import api, apidocs, feeds, pages, websub
+from progleton.web import admin, api, apidocs, feeds, pages, websub
+from progleton.web.admin import AdminState
+from progleton.web.auth import LoginLimiter, Sessions
 from progleton.web.errors import install_error_handlers
+from progleton.web.filters import ChoicesCache
 from progleton.web.security import SecurityHeadersMiddleware
 from progleton.web.templating import STATIC_DIR, Renderer
 
@@ -63,10 +66,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.store = the_store
     app.state.pipeline = pipeline
     app.state.renderer = Renderer()
+    app.state.choices = ChoicesCache()
+    app.state.admin = AdminState(Sessions(), LoginLimiter())
 
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
 
+    app.include_router(admin.router)
     app.include_router(api.router)
     app.include_router(apidocs.router)
     app.include_router(feeds.router)

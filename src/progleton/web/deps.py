@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from progleton.config import Settings
 from progleton.pipeline import Pipeline
 from progleton.store import Store
+from progleton.web.filters import ChoicesCache
 from progleton.web.templating import Renderer
 
 # Pages and feeds also answer HEAD: uptime monitors, link checkers and `curl -I` use it.
@@ -35,7 +36,13 @@ def get_renderer(request: Request) -> Renderer:
     return cast(Renderer, request.app.state.renderer)
 
 
+def get_choices(request: Request) -> ChoicesCache:
+    """The cached choices of the front-page filter form."""
+    return cast(ChoicesCache, request.app.state.choices)
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RendererDep = Annotated[Renderer, Depends(get_renderer)]
 PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+ChoicesDep = Annotated[ChoicesCache, Depends(get_choices)]

@@ -13,12 +13,30 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from progleton.config import Settings
-from progleton.models import Article, Story, utcnow
+from progleton.models import Article, Source, Story, utcnow
 from progleton.pipeline import Pipeline
 from progleton.store import Cursor, Store
+from progleton.store.listing import FilterChoice
 from progleton.store.query import parse_query
-from progleton.web.deps import GET_HEAD, PipelineDep, RendererDep, SettingsDep, StoreDep
+from progleton.web.deps import (
+    GET_HEAD,
+    ChoicesDep,
+    PipelineDep,
+    RendererDep,
+    SettingsDep,
+    StoreDep,
+)
+from progleton.web.filters import (
+    ChoicesCache,
+    FilterChoices,
+    Filters,
+    LangParam,
+    SourceParam,
+    language_name,
+    parse_filters,
+)
 from progleton.web.present import (
+    feed_link,
     lang_tag,
     original_url,
     page_url,
@@ -72,23 +90,84 @@ def story_card(story: Story) -> StoryCard:
     return StoryCard(story=story, lead=card(story.lead) if story.lead else None)
 
 
+def _filter_context(
+    store: Store, filters: Filters, choices: FilterChoices, base: str
+) -> dict[str, object]:
+    """What the filter form and the page heading need."""
+    source_obj = None
+    if filters.source_id is not None:
+        source_obj = store.get_source(filters.source_id)
+        if source_obj is None:
+            raise HTTPException(404, "There is no source with that id.")
+    described = []
+    if filters.language:
+        described.append(f"in {language_name(filters.language)}")
+    if source_obj is not None:
+        described.append(f"from {source_name(source_obj)}")
+    # A filter value not among the choices (a source whose articles fell out of the
+    # candidates, a rare language) stays selectable, so the form shows what is applied.
+    languages = list(choices.languages)
+    if filters.language and all(c.value != filters.language for c in languages):
+        languages.append(FilterChoice(filters.language, language_name(filters.language), 0))
+    sources = list(choices.sources)
+    if source_obj is not None and all(c.value != str(source_obj.id) for c in sources):
+        sources.append(FilterChoice(str(source_obj.id), source_name(source_obj), 0))
+    params = filters.params()
+    return {
+        "filters": filters,
+        "filter_source": source_obj,
+        "filter_text": " ".join(described),
+        "filter_languages": languages,
+        "filter_sources": sources,
+        "filter_action": base,
+        "feeds": [feed_link("Newest articles " + " ".join(described), "/feed", **params)]
+        if filters.active
+        else [],
+    }
+
+
 def _ranked_front_page(
-    request: Request, pipeline: Pipeline, settings: Settings, renderer: Renderer, page: int
+    request: Request,
+    pipeline: Pipeline,
+    settings: Settings,
+    renderer: Renderer,
+    page: int,
+    filters: Filters,
+    filter_ctx: dict[str, object],
 ) -> HTMLResponse:
     size = settings.page_size
-    stories, more = pipeline.front_page(utcnow(), (page - 1) * size, size)
+    stories, more = pipeline.front_page(
+        utcnow(),
+        (page - 1) * size,
+        size,
+        source_id=filters.source_id,
+        language=filters.language,
+    )
     if not stories and page > 1:
         raise HTTPException(404, "There are no more stories; the front page starts at page 1.")
+    params = filters.params()
+    heading = "Top stories"
+    if filters.active:
+        heading += f" {filter_ctx['filter_text']}"
     return renderer.page(
         request,
         "stories.html",
         {
-            "title": "" if page == 1 else f"Top stories, page {page}",
+            **filter_ctx,
+            "title": ""
+            if page == 1 and not filters.active
+            else heading + ("" if page == 1 else f", page {page}"),
+            "heading": heading,
+            "latest_url": page_url("/latest", **params),
             "nav": "front",
             "cards": [story_card(s) for s in stories],
             "page": page,
-            "prev_url": page_url("/", page=page - 1 if page > 2 else None) if page > 1 else None,
-            "next_url": page_url("/", page=page + 1) if more and page < MAX_FRONT_PAGES else None,
+            "prev_url": page_url("/", page=page - 1 if page > 2 else None, **params)
+            if page > 1
+            else None,
+            "next_url": page_url("/", page=page + 1, **params)
+            if more and page < MAX_FRONT_PAGES
+            else None,
         },
     )
 
@@ -100,14 +179,21 @@ def front_page(
     pipeline: PipelineDep,
     settings: SettingsDep,
     renderer: RendererDep,
+    choices: ChoicesDep,
     before: Annotated[str | None, Query(max_length=64)] = None,
-    source: Annotated[int | None, Query(ge=1)] = None,
+    source: SourceParam = None,
+    lang: LangParam = None,
     page: Annotated[int, Query(ge=1, le=MAX_FRONT_PAGES)] = 1,
 ) -> HTMLResponse:
-    """Top stories, ranked (once the story stage has run); else newest articles."""
-    if before is None and source is None and store.count_stories() > 0:
-        return _ranked_front_page(request, pipeline, settings, renderer, page)
-    return _latest(request, store, settings, renderer, before, source)
+    """Top stories, ranked (once the story stage has run); else newest articles.
+
+    `lang` and `source` keep the stories with an article in that language / from that source.
+    """
+    filters = parse_filters(source, lang)
+    if before is None and store.count_stories() > 0:
+        ctx = _filter_context(store, filters, choices.get(store, settings.rank_candidates), "/")
+        return _ranked_front_page(request, pipeline, settings, renderer, page, filters, ctx)
+    return _latest(request, store, settings, renderer, choices, before, filters)
 
 
 @router.api_route("/latest", methods=GET_HEAD, name="latest_page")
@@ -116,11 +202,14 @@ def latest_page(
     store: StoreDep,
     settings: SettingsDep,
     renderer: RendererDep,
+    choices: ChoicesDep,
     before: Annotated[str | None, Query(max_length=64)] = None,
-    source: Annotated[int | None, Query(ge=1)] = None,
+    source: SourceParam = None,
+    lang: LangParam = None,
 ) -> HTMLResponse:
-    """Newest articles first, keyset-paginated with `?before=<cursor>`."""
-    return _latest(request, store, settings, renderer, before, source, base="/latest")
+    """Newest articles first, keyset-paginated with `?before=<cursor>`; `lang`, `source` filter."""
+    filters = parse_filters(source, lang)
+    return _latest(request, store, settings, renderer, choices, before, filters, base="/latest")
 
 
 def _latest(
@@ -128,39 +217,41 @@ def _latest(
     store: Store,
     settings: Settings,
     renderer: Renderer,
+    choices: ChoicesCache,
     before: str | None,
-    source: int | None,
+    filters: Filters,
     base: str = "/",
 ) -> HTMLResponse:
-    """Newest articles, keyset-paginated with `?before=<cursor>`, optionally for one source."""
+    """Newest articles, keyset-paginated with `?before=<cursor>`, optionally filtered."""
     # A malformed cursor (hand-edited URL) just shows the newest stories.
     cursor = Cursor.decode(before) if before else None
-    source_obj = None
-    if source is not None:
-        source_obj = store.get_source(source)
-        if source_obj is None:
-            raise HTTPException(404, "There is no source with that id.")
+    ctx = _filter_context(store, filters, choices.get(store, settings.rank_candidates), base)
+    source_obj = ctx["filter_source"]
+    assert source_obj is None or isinstance(source_obj, Source)
     size = settings.page_size
+    params = filters.params()
     # One extra row tells whether an older page exists without a second query.
-    rows = store.latest_articles(size + 1, cursor, source)
+    rows = store.filtered_articles(size + 1, cursor, filters.source_id, filters.language)
     items = rows[:size]
     next_url = None
     if len(rows) > size:
-        next_url = page_url(base, before=store.cursor_for(items[-1]).encode(), source=source)
-    title = f"Stories from {source_name(source_obj)}" if source_obj else ""
-    if not source_obj and base == "/latest":
-        title = "Latest articles"
+        next_url = page_url(base, before=store.cursor_for(items[-1]).encode(), **params)
+    title = "Latest articles" if base == "/latest" else ""
+    if filters.active:
+        title = f"{'Latest articles' if base == '/latest' else 'Stories'} {ctx['filter_text']}"
     return renderer.page(
         request,
         "index.html",
         {
+            **ctx,
             "title": title,
-            "nav": "" if source_obj else ("latest" if base == "/latest" else "front"),
+            "heading": title,
+            "nav": "latest" if base == "/latest" else "front",
             "cards": [card(a, source_obj.title if source_obj else None) for a in items],
             "source": source_obj,
             "paged": cursor is not None,
             "next_url": next_url,
-            "first_url": page_url(base, source=source),
+            "first_url": page_url(base, **params),
         },
     )
 
@@ -245,6 +336,7 @@ def story_page(
             "title": story.title,
             "story": story,
             "coverage": coverage(articles),
+            "feeds": [feed_link("Coverage of this story", f"/stories/{story_id}/feed")],
             "copies": sum(1 for a in articles if a.duplicate_of is not None),
         },
     )
@@ -275,7 +367,7 @@ def source_page(
     more_url = None
     if len(articles) > SOURCE_PAGE_ARTICLES:
         articles = articles[:SOURCE_PAGE_ARTICLES]
-        more_url = page_url("/", source=source_id)
+        more_url = page_url("/latest", source=source_id)
     return renderer.page(
         request,
         "source.html",
@@ -286,6 +378,7 @@ def source_page(
             "fetches": store.recent_fetches(source_id, SOURCE_PAGE_FETCHES),
             "cards": [card(a, source.title) for a in articles],
             "more_url": more_url,
+            "feeds": [feed_link(f"Articles from {source_name(source)}", "/feed", source=source_id)],
         },
     )
 
@@ -322,5 +415,7 @@ def search_page(
             "first_index": (page - 1) * size + 1,
             "prev_url": page_url("/search", q=query, page=page - 1) if page > 1 else None,
             "next_url": page_url("/search", q=query, page=page + 1) if page < pages else None,
+            # A saved search: the newest matches as a feed, operators and all.
+            "feeds": [feed_link(f"Search: {query}", "/search/feed", q=query)] if query else [],
         },
     )

@@ -122,3 +122,17 @@ def page_url(path: str, **params: str | int | None) -> str:
     """`path` with the non-empty query parameters, URL-encoded."""
     query = urlencode({k: v for k, v in params.items() if v is not None and v != ""})
     return f"{path}?{query}" if query else path
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A page's feed in both formats, for `<link rel="alternate">` and visible links."""
+
+    title: str
+    atom: str  # root-relative paths with their query
+    json: str
+
+
+def feed_link(title: str, path: str, **params: str | int | None) -> FeedLink:
+    """The Atom and JSON Feed addresses of a feed whose Atom path is `path` + `.atom`."""
+    return FeedLink(title, page_url(f"{path}.atom", **params), page_url(f"{path}.json", **params))

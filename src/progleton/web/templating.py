@@ -91,6 +91,7 @@ class Renderer:
             "q": "",
             "title": "",
             "nav": "",
+            "feeds": [],  # the page's own feeds, advertised besides the site's
         }
         ctx.update(context or {})
         html = self.env.get_template(template).render(ctx)

@@ -1,0 +1,172 @@
+"""Filtered listings for the site: front-page filters, filter choices, newest-first search.
+
+The front page ranks the newest stories once and reuses the ranking; filters (language,
+source) are applied afterwards by story id, so one query per filter serves every page of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from progleton.models import Article
+from progleton.store.base import Cursor
+from progleton.store.query import parse_query
+from progleton.store.rows import article_from_row
+from progleton.store.schema import articles, sources, stories
+
+# The article columns the models read: never PostgreSQL's large generated `search` vector.
+_COLUMNS = ", ".join(f"a.{c.name}" for c in articles.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoice:
+    """One value a listing can be filtered by, with how many articles carry it."""
+
+    value: str  # a language code ("en") or a source id as text
+    label: str
+    count: int
+
+
+def language_condition(language: str) -> ColumnElement[bool]:
+    """Articles in `language` ("en" also matches "en-GB"), compared case-insensitively."""
+    code = language.strip().lower()
+    lang = func.lower(articles.c.language)
+    return or_(lang == code, lang.like(f"{code}-%"))
+
+
+def _article_filter(source_id: int | None, language: str | None) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if source_id is not None:
+        where.append(articles.c.source_id == source_id)
+    if language:
+        where.append(language_condition(language))
+    return where
+
+
+class ListingMixin:
+    """Filtered reads for `SQLStore`."""
+
+    engine: Engine
+
+    def story_matches(
+        self, candidates: int, source_id: int | None = None, language: str | None = None
+    ) -> dict[int, list[int]]:
+        """Among the newest `candidates` stories, those with an article matching the filters.
+
+        Maps each such story to its matching article ids, originals first, then earliest
+        first, so a page can show a matching article when the story's lead does not match.
+        """
+        newest = (
+            select(stories.c.id)
+            .order_by(stories.c.last_seen.desc(), stories.c.id.desc())
+            .limit(candidates)
+            .subquery()
+        )
+        stmt = (
+            select(articles.c.story_id, articles.c.id)
+            .join(newest, newest.c.id == articles.c.story_id)
+            .where(*_article_filter(source_id, language))
+            .order_by(
+                articles.c.story_id,
+                articles.c.duplicate_of.is_not(None),
+                articles.c.sort_time,
+                articles.c.id,
+            )
+        )
+        out: dict[int, list[int]] = {}
+        with self.engine.connect() as conn:
+            for story_id, article_id in conn.execute(stmt):
+                out.setdefault(story_id, []).append(article_id)
+        return out
+
+    def language_choices(self, candidates: int) -> list[FilterChoice]:
+        """Languages of the articles in the newest `candidates` stories, most common first.
+
+        Codes are reduced to their primary subtag ("en-GB" -> "en"), the unit readers pick.
+        """
+        newest = (
+            select(stories.c.id)
+            .order_by(stories.c.last_seen.desc(), stories.c.id.desc())
+            .limit(candidates)
+            .subquery()
+        )
+        lang = func.lower(articles.c.language)
+        stmt = (
+            select(lang.label("lang"), func.count().label("n"))
+            .select_from(articles)
+            .join(newest, newest.c.id == articles.c.story_id)
+            .where(articles.c.language.is_not(None), articles.c.language != "")
+            .group_by(lang)
+        )
+        counts: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(stmt):
+                primary = str(row.lang).split("-", 1)[0]
+                counts[primary] = counts.get(primary, 0) + int(row.n)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [FilterChoice(code, code, n) for code, n in ordered]
+
+    def source_choices(self) -> list[FilterChoice]:
+        """Every source that has articles, by title."""
+        stmt = (
+            select(sources.c.id, sources.c.title, sources.c.feed_url, func.count(articles.c.id))
+            .join(articles, articles.c.source_id == sources.c.id)
+            .group_by(sources.c.id, sources.c.title, sources.c.feed_url)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        choices = [FilterChoice(str(r[0]), (r[1] or "").strip() or r[2], int(r[3])) for r in rows]
+        return sorted(choices, key=lambda c: (c.label.casefold(), c.value))
+
+    def filtered_articles(
+        self,
+        limit: int,
+        before: Cursor | None = None,
+        source_id: int | None = None,
+        language: str | None = None,
+    ) -> list[Article]:
+        """Newest first, keyset-paginated on (sort_time, id), optionally by source and language."""
+        stmt = select(articles).where(*_article_filter(source_id, language))
+        if before is not None:
+            stmt = stmt.where(
+                or_(
+                    articles.c.sort_time < before.sort_time,
+                    and_(articles.c.sort_time == before.sort_time, articles.c.id < before.id),
+                )
+            )
+        stmt = stmt.order_by(articles.c.sort_time.desc(), articles.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [article_from_row(r) for r in conn.execute(stmt).mappings()]
+
+    def search_newest(self, query: str, limit: int) -> list[Article]:
+        """The newest `limit` matches of a search query (operators honoured), newest first.
+
+        A saved search's feed wants the latest matches, not the most relevant ones: ranking
+        by relevance would hide a new article behind older, better-matching ones.
+        """
+        from progleton.store.sql import SQLStore, typed  # sql.py imports this module
+
+        q = parse_query(query)
+        if not q.has_text and not (q.source or q.author or q.before or q.after):
+            return []
+        where, params = SQLStore._filters(q)
+        params["limit"] = limit
+        if not q.has_text:
+            base = "FROM articles a WHERE 1=1"
+        elif self.engine.dialect.name == "postgresql":
+            from progleton.store.postgres import tsquery_sql
+
+            tsquery = tsquery_sql(q, params)
+            base = f"FROM articles a, (SELECT {tsquery} AS q) tq WHERE a.search @@ tq.q"
+        else:
+            params["match"] = q.fts5()
+            base = (
+                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                "WHERE articles_fts MATCH :match"
+            )
+        sql = f"SELECT {_COLUMNS} {base} {where} ORDER BY a.sort_time DESC, a.id DESC LIMIT :limit"
+        with self.engine.connect() as conn:
+            return [article_from_row(r) for r in conn.execute(typed(sql), params).mappings()]
