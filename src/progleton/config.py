@@ -81,6 +81,10 @@ class Settings:
     # The ranked list is reused for this long (seconds): reading and ranking the candidates
     # is most of a front page's cost, and a ranking moves slowly. 0 ranks on every request.
     rank_cache_seconds: float = 10.0
+    # Story clustering also compares sentence embeddings (all-MiniLM-L6-v2 on the CPU): closer
+    # to human judgement, but tens of articles/s instead of hundreds. Needs the `semantic`
+    # extra (torch); see bench/README.md.
+    semantic_stories: bool = False
     # The address hubs and readers reach this instance at (e.g. https://news.example.org);
     # empty turns WebSub push subscriptions off.
     public_url: str = ""

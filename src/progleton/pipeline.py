@@ -678,7 +678,17 @@ class Pipeline:
     def _clusterer(self) -> StoryClusterer:
         blob = self.store.load_cluster_state()
         params = ClusterParams()
-        return StoryClusterer.from_bytes(blob, params) if blob else StoryClusterer(params)
+        if not self.settings.semantic_stories:
+            return StoryClusterer.from_bytes(blob, params) if blob else StoryClusterer(params)
+        # Imported here: the default path never loads the embedding stack (torch only loads
+        # with the first article embedded).
+        from progleton.stories.cluster import SemanticParams
+        from progleton.stories.semantic import shared_embedder
+
+        embedder, semantic = shared_embedder(), SemanticParams()
+        if blob:
+            return StoryClusterer.from_bytes(blob, params, embedder=embedder, semantic=semantic)
+        return StoryClusterer(params, embedder=embedder, semantic=semantic)
 
     def place_copies(self, batch: int = 200, limit: int | None = None) -> CopyReport:
         """Near-duplicate stage: compare every queued article with earlier ones; resumable.
@@ -743,16 +753,31 @@ class Pipeline:
                 break
             originals = [a.duplicate_of for a in pending if a.duplicate_of is not None]
             placed: dict[int, int] = self.store.story_of(originals) if originals else {}
+            in_batch = {a.id for a in pending}
+            # A copy joins its original's story (already placed, or placed in this batch);
+            # everything else goes to the clusterer, as one batch (one embedding call in
+            # semantic mode), in order.
+            fresh = [
+                a
+                for a in pending
+                if a.duplicate_of is None
+                or (a.duplicate_of not in placed and a.duplicate_of not in in_batch)
+            ]
+            got = clusterer.add_many(
+                [(a.id or 0, a.title, a.text, a.published or a.fetched_at or utcnow())
+                 for a in fresh]
+            )  # fmt: skip
+            for a, assignment in zip(fresh, got, strict=True):
+                placed[a.id or 0] = assignment.story_id
+                report.new_stories += assignment.created
             placements: list[tuple[int, int]] = []
             for a in pending:
                 assert a.id is not None
-                story = placed.get(a.duplicate_of) if a.duplicate_of is not None else None
+                story = placed.get(a.id)
                 if story is None:
-                    when = a.published or a.fetched_at or utcnow()
-                    got = clusterer.add(a.id, a.title, a.text, when)
-                    story = got.story_id
-                    report.new_stories += got.created
-                placed[a.id] = story
+                    assert a.duplicate_of is not None
+                    story = placed[a.duplicate_of]
+                    placed[a.id] = story
                 placements.append((a.id, story))
             merges = clusterer.merge_pass()
             self.store.save_clustering(placements, merges, clusterer.to_bytes())
