@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from progleton.dedupe.near import fingerprint
@@ -174,3 +175,25 @@ def test_linked_entries_keep_their_title(store: Store) -> None:
     store.link_entry(src.id, entry, saved.article_id)
     # A duplicate entry is not "stored" by this source: its headline edits are not ours.
     assert store.retitled_entries(src.id, {"b1": "Orchestra tour cancelled"}) == []
+
+
+def test_a_crash_mid_batch_places_nothing_and_a_rerun_places_all(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i, body in enumerate([WIRE, OTHER, WIRE[:3]]):
+        a = article(f"https://c{i}.example/x", body, i, f"C{i}")
+        store.save_article(a, fingerprint=fingerprint(a.text))
+    assert isinstance(store, SQLStore)
+    real = SQLStore._fold_copy
+
+    def crash(*args: object) -> int:
+        raise RuntimeError("killed mid-batch")
+
+    monkeypatch.setattr(SQLStore, "_fold_copy", staticmethod(crash))
+    with pytest.raises(RuntimeError):
+        store.place_copies(100)
+    # The batch's transaction rolled back whole: still queued, nothing indexed or folded.
+    assert store.count_unplaced() == 3 and count(store, "article_bands") == 0
+    monkeypatch.setattr(SQLStore, "_fold_copy", staticmethod(real))
+    assert store.place_copies(100) == (3, 1)
+    assert store.place_copies(100) == (0, 0)
