@@ -220,7 +220,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     }
     cli = [sys.executable, "-m", "progleton", "--db", db_url]
     demo = subprocess.run(
-        [*cli, "demo", "--no-serve", "--quiet", "--publisher-port", str(_free_port())],
+        [
+            *cli,
+            "demo",
+            "--no-serve",
+            "--quiet",
+            "--no-enrich",
+            "--publisher-port",
+            str(_free_port()),
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,9 @@ def test_demo_builds_offline_and_is_idempotent(tmp_path: Path) -> None:
     port = str(free_port())
     out = cli(db, "demo", "--no-serve", "--quiet", "--publisher-port", port)
     assert "136 followed now" in out and "0 failed" in out
+    # The main job also finds who is named and who said what in every stored article.
+    enriched = re.search(r"entities and quotes: (\d+) articles enriched.*?\((\d+) quotes", out)
+    assert enriched is not None, out
     store = open_store(f"sqlite:///{db}")
     count = store.count_articles()
     assert count >= 200
@@ -142,6 +146,8 @@ def test_demo_builds_offline_and_is_idempotent(tmp_path: Path) -> None:
     again = cli(db, "demo", "--no-serve", "--quiet", "--publisher-port", port)
     assert f"{count} articles stored in {stories} stories" in again
     assert store.count_articles() == count
+    assert int(enriched.group(2)) > 0 and store.count_unenriched() == 0  # type: ignore[attr-defined]
+    assert "entities and quotes" not in again  # nothing left to enrich
     store.close()
 
 

@@ -135,6 +135,29 @@ class RichProgress:
             self.p.console.print(f"[yellow]![/] {source.title or source.feed_url}: {report.error}")
 
 
+_ENRICH_OPTION = typer.Option(
+    "--enrich/--no-enrich",
+    help="Then find entities and quotes in the new articles (`progleton enrich`).",
+)
+
+
+def enrich_new(s: Settings, store: Store) -> None:
+    """Run the enrichment stage over what is waiting, printing one line (spaCy loads here)."""
+    from progleton.enrich.stage import enrich_pending
+
+    if not store.count_unenriched():  # type: ignore[attr-defined]
+        return
+    report = enrich_pending(store, s)  # type: ignore[arg-type]
+    if report.busy:
+        out.print("entities and quotes: another worker is enriching; they will appear shortly")
+        return
+    skipped = f", {report.skipped} skipped (not English)" if report.skipped else ""
+    out.print(
+        f"entities and quotes: {report.articles} articles enriched{skipped} "
+        f"({report.quotes} quotes, {report.mentions} entity mentions) in {report.seconds:.1f} s"
+    )
+
+
 def run_crawl(pipeline: Pipeline, quiet: bool = False) -> CrawlReport:
     """One crawl over the due sources with a progress bar."""
     due = pipeline.store.due_sources(datetime.now().astimezone())
@@ -161,6 +184,7 @@ def crawl(
         str | None, typer.Option(help="Keep going: crawl again after this long (e.g. 15m).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    enrich_articles: Annotated[bool, _ENRICH_OPTION] = True,
 ) -> None:
     """Fetch every due source once: new entries' pages are fetched, extracted and stored."""
     s = settings()
@@ -176,6 +200,8 @@ def crawl(
                 out.print(report.summary())
             if report.new or store.count_unclustered():
                 out.print(pipeline.cluster_pending().summary())
+            if enrich_articles:
+                enrich_new(s, store)
             if interval is None:
                 break
             time.sleep(interval)
@@ -369,7 +395,12 @@ def extract(
     except ProgletonError as exc:
         console.print(f"[red]Could not extract {target}:[/] {exc.reason}")
         raise typer.Exit(1) from exc
-    sys.stdout.write(render(article, fmt).rstrip("\n") + "\n")
+    rendered = render(article, fmt)
+    if fmt == "json":  # with who is named and who said what (spaCy, loaded only here)
+        from progleton.enrich.output import with_enrichment
+
+        rendered = with_enrichment(rendered, article)
+    sys.stdout.write(rendered.rstrip("\n") + "\n")
 
 
 @app.command()
@@ -431,6 +462,7 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the site once the demo is built.")
     ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    enrich_articles: Annotated[bool, _ENRICH_OPTION] = True,
 ) -> None:
     """Crawl the bundled corpus from a loopback publisher server, then serve the site.
 
@@ -465,6 +497,8 @@ def demo(
     else:
         out.print("Every demo source is up to date (nothing due).")
     out.print(pipeline.cluster_pending().summary())
+    if enrich_articles:
+        enrich_new(s, store)
     out.print(f"{store.count_articles()} articles stored in {store.count_stories()} stories.")
     pipeline.close()
     store.close()
@@ -491,6 +525,39 @@ def cluster(
         out.print(pipeline.cluster_pending(batch=batch).summary())
     finally:
         pipeline.close()
+        store.close()
+
+
+@app.command()
+def enrich(
+    batch: Annotated[int, typer.Option(min=1, help="Articles enriched per round.")] = 64,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many.")] = None,
+) -> None:
+    """Find people, organisations, places and who said what in stored articles.
+
+    Resumable: each article is stored with its entities and quotes in one transaction, and
+    the next run goes on with the articles not yet enriched.
+    """
+    from progleton.enrich.stage import enrich_pending
+
+    s = settings()
+    store = _open(s)
+    try:
+        waiting = store.count_unenriched()  # type: ignore[attr-defined]
+        if not waiting:
+            out.print("Every article is enriched.")
+            return
+        report = enrich_pending(store, s, batch=batch, limit=limit)  # type: ignore[arg-type]
+        if report.busy:
+            out.print("Another process is enriching; nothing done.")
+            return
+        skipped = f", {report.skipped} skipped (not English)" if report.skipped else ""
+        out.print(
+            f"Enriched {report.articles} articles{skipped}: {report.quotes} quotes, "
+            f"{report.mentions} entity mentions, {report.per_second:.1f} articles/s; "
+            f"{report.waiting} waiting."
+        )
+    finally:
         store.close()
 
 

@@ -38,6 +38,7 @@ from progleton.models import Article, FeedEntry, FetchLogEntry, SearchHit, Sourc
 from progleton.store import migrate
 from progleton.store.base import Cursor, SaveResult
 from progleton.store.copies import CopiesMixin
+from progleton.store.entitydb import EntitiesMixin
 from progleton.store.listing import ListingMixin
 from progleton.store.query import ParsedQuery, parse_query
 from progleton.store.rows import _UTC, article_from_row
@@ -58,7 +59,7 @@ HL_OPEN, HL_CLOSE = "\ue000", "\ue001"
 _ADJACENT_MARKS = re.compile(r"</mark>([ \t]+)<mark>")
 
 
-class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin):
+class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin):
     """`Store` over any SQLAlchemy engine; subclasses create the engine and search text."""
 
     url: str

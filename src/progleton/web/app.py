@@ -15,7 +15,7 @@ from progleton import __version__
 from progleton.config import Settings
 from progleton.pipeline import Pipeline
 from progleton.store import Store, open_store
-from progleton.web import admin, api, apidocs, feeds, pages, websub
+from progleton.web import admin, api, apidocs, entities, feeds, pages, websub
 from progleton.web.admin import AdminState
 from progleton.web.auth import LoginLimiter, Sessions
 from progleton.web.errors import install_error_handlers
@@ -77,6 +77,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(apidocs.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)
+    app.include_router(entities.router)
+    app.include_router(entities.api_router)
     app.include_router(websub.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,0 +1,1 @@
+"""Who said what: named entities and attributed quotes in stored articles (spaCy, lazily)."""

@@ -1,0 +1,217 @@
+"""Word lists for attribution: reporting verbs, titles before names, pronouns.
+
+The reporting verbs start from the Gender Gap Tracker's list (MIT, see data/README.md) and add
+forms common in English news that it lacks ("according to" is handled by rule, not here).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+# Verbs the GGT list lacks, as base forms with their inflections (irregular ones spelled out).
+_EXTRA_FORMS = """
+ask asked asks asking
+read reads
+admire admired admires admiring
+assume assumed assumes assuming
+compare compared compares comparing
+consider considered considers considering
+decide decided decides deciding
+doubt doubted doubts doubting
+encourage encouraged encourages encouraging
+favor favored favors favoring
+identify identified identifies identifying
+imagine imagined imagines imagining
+learn learned learns learning
+list listed lists listing
+mean meant means meaning
+order ordered orders ordering
+portray portrayed portrays portraying
+prefer preferred prefers preferring
+realize realized realizes realizing
+remember remembered remembers remembering
+request requested requests requesting
+suspect suspected suspects suspecting
+threaten threatened threatens threatening
+wish wished wishes wishing
+allege alleged alleges alleging
+answer answered answers answering
+appear appeared appears appearing
+chant chanted chants chanting
+discuss discussed discusses discussing
+echo echoed echoes echoing
+express expressed expresses expressing
+imply implied implies implying
+invoke invoked invokes invoking
+lament lamented laments lamenting
+offer offered offers offering
+post posted posts posting
+refer referred refers referring
+reiterate reiterated reiterates reiterating
+repeat repeated repeats repeating
+retweet retweeted retweets retweeting
+see saw sees seeing seen
+seem seemed seems seeming
+shout shouted shouts shouting
+speak spoke speaks speaking spoken
+talk talked talks talking
+thank thanked thanks thanking
+tout touted touts touting
+view viewed views viewing
+wonder wondered wonders wondering
+agree agreed agrees agreeing
+applaud applauded applauds applauding
+attack attacked attacks attacking
+blast blasted blasts blasting
+cite cited cites citing
+condemn condemned condemns condemning
+decline declined declines declining
+defend defended defends defending
+demand demanded demands demanding
+dismiss dismissed dismisses dismissing
+dub dubbed dubs dubbing
+endorse endorsed endorses endorsing
+label labeled labels labeling labelled
+mock mocked mocks mocking
+oppose opposed opposes opposing
+plan planned plans planning
+praise praised praises praising
+propose proposed proposes proposing
+question questioned questions questioning
+recommend recommended recommends recommending
+refuse refused refuses refusing
+reject rejected rejects rejecting
+seek sought seeks seeking
+slam slammed slams slamming
+support supported supports supporting
+want wanted wants wanting
+welcome welcomed welcomes welcoming
+accuse accused accuses accusing
+believe believed believes believing
+blame blamed blames blaming
+boast boasted boasts boasting
+call called calls calling
+caution cautioned cautions cautioning
+charge charged charges charging
+complain complained complains complaining
+concede conceded concedes conceding
+contend contended contends contending
+counter countered counters countering
+deny denied denies denying
+emphasize emphasized emphasizes emphasizing
+expect expected expects expecting
+fear feared fears fearing
+feel felt feels feeling
+find found
+hope hoped hopes hoping
+joke joked jokes joking
+know knew knows knowing known
+maintain maintained maintains maintaining
+observe observed observes observing
+plead pleaded pleads pleading
+pledge pledged pledges pledging
+promise promised promises promising
+quip quipped quips quipping
+recall recalled recalls recalling
+remark remarked remarks remarking
+reveal revealed reveals revealing
+say
+scoff scoffed scoffs scoffing
+show showed shows showing shown
+signal signaled signals signalling signalled
+speculate speculated speculates speculating
+stress stressed stresses stressing
+urge urged urges urging
+vow vowed vows vowing
+worry worried worries worrying
+write written
+yell yelled yells yelling
+"""
+
+# Forms the GGT list has that read as attribution cues too rarely to keep (e.g. "present").
+_DROP = frozenset(
+    {"accept", "accepted", "accepts", "persist", "persisted", "persisting", "persists",
+     "present", "presenting", "presents", "release", "released", "releases", "releasing",
+     "continue", "continues", "continuing", "ensure", "ensured", "ensures", "ensuring",
+     "finding", "convince", "convinces", "convincing", "convinced", "demonstrate",
+     "demonstrated", "demonstrates", "demonstrating", "illustrate", "illustrated",
+     "illustrates", "illustrating", "notified", "notifies", "notify", "notifying",
+     "acclaim", "acclaimed", "acclaiming", "acclaims", "rave", "raved", "raves", "raving"}
+)  # fmt: skip
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text."""
+    return frozenset(text.split())
+
+
+#: The forms of "say", the commonest cue, which needs no complement to count ("he said.").
+SAY_FORMS = frozenset({"say", "says", "said", "saying", "tell", "tells", "told", "telling"})
+
+#: Titles and roles that may precede a name ("President Vladimir Putin", "Sen. Rubio").
+TITLES = words(
+    """
+    mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady president
+    vice prime minister premier chancellor secretary sen sen. senator rep rep.
+    representative gov gov. governor mayor judge justice chief general gen gen. colonel
+    col col. lt lt. lieutenant captain capt capt. sgt sgt. sergeant admiral adm adm. king
+    queen prince princess pope rev rev. reverend father sister brother saint st st.
+    ambassador commissioner spokesman spokeswoman spokesperson speaker leader chairman
+    chairwoman chair ceo founder director deputy foreign defense defence state attorney
+    former acting first lady u.s. us state-run minority majority democratic republican gop
+    sheriff coach candidate nominee candidate presidential house white senate
+    """
+)
+
+#: Pronouns that stand for a person or group as a quote's source, by compatible kinds.
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "i", "me", "my"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our", "it", "its"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+
+
+#: Cues of stance, belief or intention rather than speech ("wants", "rejected", "seems"):
+#: PolNeAR counts them as attributions, but they are not quotes, so the product leaves them out.
+ATTITUDE_FORMS = words(
+    """
+    agree agreed agrees agreeing appear appeared appears appearing believe believed
+    believes believing decline declined declines declining endorse endorsed endorses
+    endorsing expect expected expects expecting fear feared fears fearing feel felt feels
+    feeling find found finds hope hoped hopes hoping know knew knows knowing known oppose
+    opposed opposes opposing plan planned plans planning reject rejected rejects rejecting
+    refuse refused refuses refusing see saw sees seeing seen seek sought seeks seeking seem
+    seemed seems seeming show showed shows showing shown support supported supports
+    supporting think thinks thought thinking want wanted wants wanting welcome welcomed
+    welcomes welcoming view viewed views viewing offer offered offers offering thank thanked
+    thanks thanking post posted posts posting discuss discussed discusses discussing talk
+    talked talks talking speak spoke speaks speaking spoken defend defended defends
+    defending praise praised praises praising attack attacked attacks attacking cite cited
+    cites citing question questioned questions questioning propose proposed proposes
+    proposing recommend recommended recommends recommending demand demanded demands
+    demanding estimate estimated estimates indicate indicated indicates indicating
+    admire admired admires admiring assume assumed assumes assuming compare compared
+    compares comparing consider considered considers considering decide decided decides
+    deciding doubt doubted doubts doubting encourage encouraged encourages encouraging favor
+    favored favors favoring identify identified identifies identifying imagine imagined
+    imagines imagining learn learned learns learning list listed lists listing mean meant
+    means meaning order ordered orders ordering portray portrayed portrays portraying prefer
+    preferred prefers preferring realize realized realizes realizing remember remembered
+    remembers remembering request requested requests requesting suspect suspected suspects
+    suspecting threaten threatened threatens threatening wish wished wishes wishing
+    """
+)
+
+
+@cache
+def speech_verbs() -> frozenset[str]:
+    """Cue verbs of speech and writing only: what a quote needs."""
+    return cue_verbs() - ATTITUDE_FORMS
+
+
+@cache
+def cue_verbs() -> frozenset[str]:
+    """Every lower-cased verb form that can introduce reported speech or thought."""
+    text = resources.files("progleton.enrich").joinpath("data/ggt_quote_verbs.txt").read_text()
+    forms = {w.strip().lower() for w in text.split() if w.strip()}
+    forms.update(_EXTRA_FORMS.split())
+    return frozenset(forms - _DROP)

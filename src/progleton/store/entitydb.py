@@ -1,0 +1,483 @@
+"""Store side of enrichment: the queue of articles to enrich, entities, mentions and quotes.
+
+The enrichment stage reads articles without an `enriched` row, enriches them and calls
+`save_enrichment` per article: its entities (matched to stored ones), mentions, quotes and
+the done-marker are written in one transaction, so a crash redoes at most that article.
+
+Entities are matched across articles by kind and name. A one-word personal name ("Putin")
+goes to the stored person of the same story with that surname, else to the only stored person
+with it, else it stays an entity of its own until a full name comes along.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, select, update
+
+from progleton.enrich.model import Enrichment
+from progleton.models import Article, utcnow
+from progleton.store.entityschema import (
+    article_entities,
+    enriched,
+    entities,
+    entity_aliases,
+    quotes,
+)
+from progleton.store.rows import article_from_row
+from progleton.store.schema import articles
+
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class StoredEntity:
+    """A canonical entity as stored, with its counts."""
+
+    id: int
+    name: str
+    label: str
+    mentions: int
+    article_count: int
+    quote_count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(slots=True)
+class StoredQuote:
+    """A stored quote with its article's title, publisher and URL for listing."""
+
+    id: int
+    article_id: int
+    entity_id: int | None
+    speaker: str | None
+    kind: str
+    text: str
+    cue: str | None
+    source: str | None
+    sentence: str
+    sort_time: datetime
+    publisher: str | None
+    title: str
+    url: str
+    text_key: str
+
+
+def entity_key(label: str, name: str) -> str:
+    """How entities are matched: kind plus case-folded name."""
+    return f"{label}:{' '.join(name.split()).casefold()}"
+
+
+def quote_key(text: str) -> str:
+    """Near-identical quotations share this: their words, case and punctuation ignored."""
+    words = " ".join(_WORDS.findall(text.casefold()))
+    return hashlib.sha1(words.encode(), usedforsecurity=False).hexdigest()
+
+
+def enrichment_text(article: Article) -> str:
+    """The text enrichment reads (offsets of quotes are into it): title, blank line, body."""
+    return f"{article.title}\n\n{article.text}" if article.title else article.text
+
+
+def _entity(row: RowMapping) -> StoredEntity:
+    return StoredEntity(
+        id=row["id"],
+        name=row["name"],
+        label=row["label"],
+        mentions=row["mentions"],
+        article_count=row["article_count"],
+        quote_count=row["quote_count"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+    )
+
+
+class EntityStore(Protocol):
+    """What the enrichment stage and the entity pages need of a store."""
+
+    def unenriched_articles(self, limit: int) -> list[Article]: ...
+    def count_unenriched(self) -> int: ...
+    def save_enrichment(self, article_id: int, result: Enrichment) -> None: ...
+    def try_lock(self, name: str, owner: str, now: datetime, ttl: timedelta) -> bool: ...
+    def unlock(self, name: str, owner: str) -> None: ...
+    def get_entity(self, entity_id: int) -> StoredEntity | None: ...
+    def aliases_of(self, entity_id: int) -> list[str]: ...
+    def entities_of_article(self, article_id: int) -> list[tuple[StoredEntity, int]]: ...
+    def entity_articles(self, entity_id: int, limit: int = 30) -> list[Article]: ...
+    def co_occurring(self, entity_id: int, limit: int = 15) -> list[tuple[StoredEntity, int]]: ...
+    def entity_timeline(self, entity_id: int, limit: int = 60) -> list[tuple[str, int]]: ...
+    def entity_quotes(self, entity_id: int, limit: int = 50) -> list[StoredQuote]: ...
+    def article_quotes(self, article_id: int) -> list[StoredQuote]: ...
+    def story_quotes(
+        self, story_id: int, limit: int = 200
+    ) -> list[tuple[StoredQuote, list[str]]]: ...
+    def search_quotes(self, words: str, limit: int = 50) -> list[StoredQuote]: ...
+    def top_entities(self, limit: int = 50, label: str | None = None) -> list[StoredEntity]: ...
+    def find_entities(self, name: str, limit: int = 20) -> list[StoredEntity]: ...
+
+
+class EntitiesMixin:
+    """Entity and quote persistence for `SQLStore`."""
+
+    engine: Engine
+
+    # -- the queue -------------------------------------------------------------------------
+    def unenriched_articles(self, limit: int) -> list[Article]:
+        """Articles the enrichment stage has not processed yet, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(articles)
+                .outerjoin(enriched, enriched.c.article_id == articles.c.id)
+                .where(enriched.c.article_id.is_(None))
+                .order_by(articles.c.id)
+                .limit(limit)
+            ).mappings()
+            return [article_from_row(r) for r in rows]
+
+    def count_unenriched(self) -> int:
+        """Articles waiting for the enrichment stage."""
+        with self.engine.connect() as conn:
+            stmt = (
+                select(func.count())
+                .select_from(articles.outerjoin(enriched, enriched.c.article_id == articles.c.id))
+                .where(enriched.c.article_id.is_(None))
+            )
+            return int(conn.execute(stmt).scalar_one())
+
+    def save_enrichment(self, article_id: int, result: Enrichment) -> None:
+        """Store one article's entities, mentions and quotes, and mark it enriched."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(articles.c.sort_time, articles.c.story_id).where(articles.c.id == article_id)
+            ).first()
+            if row is None:
+                return  # deleted meanwhile
+            when: datetime = row.sort_time
+            if conn.execute(
+                select(enriched.c.article_id).where(enriched.c.article_id == article_id)
+            ).first():
+                return  # another run stored it first
+            ids = [
+                self._entity_id(conn, e.label, e.name, e.aliases, row.story_id, when)
+                for e in result.entities
+            ]
+            per_entity: dict[int, list[int]] = {}  # stored id -> [mentions, first offset]
+            for m in result.mentions:
+                stored = ids[m.entity]
+                counts = per_entity.setdefault(stored, [0, m.start])
+                counts[0] += 1
+                counts[1] = min(counts[1], m.start)
+            quoted: dict[int, int] = {}
+            for q in result.quotes:
+                if q.speaker is not None:
+                    quoted[ids[q.speaker]] = quoted.get(ids[q.speaker], 0) + 1
+            if per_entity:
+                conn.execute(
+                    insert(article_entities),
+                    [
+                        {
+                            "article_id": article_id,
+                            "entity_id": eid,
+                            "mentions": n,
+                            "first_offset": first,
+                            "sort_time": when,
+                        }
+                        for eid, (n, first) in per_entity.items()
+                    ],
+                )
+            for eid, (n, _first) in per_entity.items():
+                conn.execute(
+                    update(entities)
+                    .where(entities.c.id == eid)
+                    .values(
+                        mentions=entities.c.mentions + n,
+                        article_count=entities.c.article_count + 1,
+                        quote_count=entities.c.quote_count + quoted.get(eid, 0),
+                        first_seen=func.min(entities.c.first_seen, when)
+                        if conn.dialect.name == "sqlite"
+                        else func.least(entities.c.first_seen, when),
+                        last_seen=func.max(entities.c.last_seen, when)
+                        if conn.dialect.name == "sqlite"
+                        else func.greatest(entities.c.last_seen, when),
+                    )
+                )
+            if result.quotes:
+                conn.execute(
+                    insert(quotes),
+                    [
+                        {
+                            "article_id": article_id,
+                            "entity_id": ids[q.speaker] if q.speaker is not None else None,
+                            "kind": q.kind,
+                            "text": q.content,
+                            "text_key": quote_key(q.content),
+                            "cue": q.cue,
+                            "source": q.source,
+                            "sentence": q.sentence,
+                            "start": q.content_start,
+                            "end": q.content_end,
+                            "sort_time": when,
+                        }
+                        for q in result.quotes
+                    ],
+                )
+            conn.execute(
+                insert(enriched).values(
+                    article_id=article_id,
+                    at=now,
+                    skipped=result.skipped,
+                    entity_count=len(per_entity),
+                    quote_count=len(result.quotes),
+                )
+            )
+
+    def _entity_id(
+        self,
+        conn: Connection,
+        label: str,
+        name: str,
+        aliases: list[str],
+        story_id: int | None,
+        when: datetime,
+    ) -> int:
+        key = entity_key(label, name)
+        found = conn.execute(select(entities.c.id).where(entities.c.key == key)).scalar()
+        if found is None:
+            found = self._by_alias(conn, key, story_id)
+        if found is None:
+            found = conn.execute(
+                insert(entities)
+                .values(
+                    key=key,
+                    name=name,
+                    label=label,
+                    mentions=0,
+                    article_count=0,
+                    quote_count=0,
+                    first_seen=when,
+                    last_seen=when,
+                )
+                .returning(entities.c.id)
+            ).scalar_one()
+        forms = [name, *aliases]
+        words = name.split()
+        if label == "PERSON" and len(words) >= 2:
+            forms.append(words[-1])  # the surname, so "Putin" alone finds "Vladimir Putin"
+        self._add_aliases(conn, found, label, forms)
+        return int(found)
+
+    @staticmethod
+    def _by_alias(conn: Connection, key: str, story_id: int | None) -> int | None:
+        candidates = [
+            int(r)
+            for r in conn.execute(
+                select(entity_aliases.c.entity_id).where(entity_aliases.c.alias_key == key)
+            ).scalars()
+        ]
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        if story_id is not None:
+            # Shared surnames: the one already mentioned in this story.
+            in_story = set(
+                conn.execute(
+                    select(article_entities.c.entity_id)
+                    .join(articles, articles.c.id == article_entities.c.article_id)
+                    .where(
+                        articles.c.story_id == story_id,
+                        article_entities.c.entity_id.in_(candidates),
+                    )
+                ).scalars()
+            )
+            if len(in_story) == 1:
+                return int(next(iter(in_story)))
+        return None
+
+    @staticmethod
+    def _add_aliases(conn: Connection, entity_id: int, label: str, forms: Iterable[str]) -> None:
+        keys = {entity_key(label, f): f for f in forms}
+        have = set(
+            conn.execute(
+                select(entity_aliases.c.alias_key).where(
+                    entity_aliases.c.entity_id == entity_id,
+                    entity_aliases.c.alias_key.in_(list(keys)),
+                )
+            ).scalars()
+        )
+        new = [
+            {"entity_id": entity_id, "alias_key": k, "alias": f}
+            for k, f in keys.items()
+            if k not in have
+        ]
+        if new:
+            conn.execute(insert(entity_aliases), new)
+
+    # -- reading ---------------------------------------------------------------------------
+    def get_entity(self, entity_id: int) -> StoredEntity | None:
+        """One entity by id."""
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(entities).where(entities.c.id == entity_id)).mappings().first()
+            )
+        return _entity(row) if row else None
+
+    def aliases_of(self, entity_id: int) -> list[str]:
+        """Other names the entity goes by."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(entity_aliases.c.alias)
+                    .where(entity_aliases.c.entity_id == entity_id)
+                    .order_by(entity_aliases.c.id)
+                ).scalars()
+            )
+
+    def top_entities(self, limit: int = 50, label: str | None = None) -> list[StoredEntity]:
+        """Entities in most articles, most recent first among equals."""
+        stmt = select(entities).order_by(
+            entities.c.article_count.desc(), entities.c.last_seen.desc(), entities.c.id
+        )
+        if label:
+            stmt = stmt.where(entities.c.label == label)
+        with self.engine.connect() as conn:
+            return [_entity(r) for r in conn.execute(stmt.limit(limit)).mappings()]
+
+    def find_entities(self, name: str, limit: int = 20) -> list[StoredEntity]:
+        """Entities whose name or an alias is `name` (any kind), most mentioned first."""
+        folded = " ".join(name.split()).casefold()
+        with self.engine.connect() as conn:
+            ids = select(entity_aliases.c.entity_id).where(
+                entity_aliases.c.alias_key.like(f"%:{folded}")
+            )
+            rows = conn.execute(
+                select(entities)
+                .where(entities.c.id.in_(ids))
+                .order_by(entities.c.mentions.desc())
+                .limit(limit)
+            ).mappings()
+            return [_entity(r) for r in rows]
+
+    def entities_of_article(self, article_id: int) -> list[tuple[StoredEntity, int]]:
+        """The entities an article mentions, with mention counts, in order of appearance."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities, article_entities.c.mentions.label("n"))
+                .join(article_entities, article_entities.c.entity_id == entities.c.id)
+                .where(article_entities.c.article_id == article_id)
+                .order_by(article_entities.c.first_offset)
+            ).mappings()
+            return [(_entity(r), int(r["n"])) for r in rows]
+
+    def entity_articles(self, entity_id: int, limit: int = 30) -> list[Article]:
+        """Recent articles mentioning the entity, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(articles)
+                .join(article_entities, article_entities.c.article_id == articles.c.id)
+                .where(article_entities.c.entity_id == entity_id)
+                .order_by(article_entities.c.sort_time.desc(), articles.c.id.desc())
+                .limit(limit)
+            ).mappings()
+            return [article_from_row(r) for r in rows]
+
+    def co_occurring(self, entity_id: int, limit: int = 15) -> list[tuple[StoredEntity, int]]:
+        """Entities mentioned in the same articles, with the number of shared articles."""
+        mine = select(article_entities.c.article_id).where(
+            article_entities.c.entity_id == entity_id
+        )
+        shared = func.count().label("shared")
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities, shared)
+                .join(article_entities, article_entities.c.entity_id == entities.c.id)
+                .where(article_entities.c.article_id.in_(mine), entities.c.id != entity_id)
+                .group_by(*entities.c)
+                .order_by(shared.desc(), entities.c.id)
+                .limit(limit)
+            ).mappings()
+            return [(_entity(r), int(r["shared"])) for r in rows]
+
+    def entity_timeline(self, entity_id: int, limit: int = 60) -> list[tuple[str, int]]:
+        """Mentions per day (ISO date, articles), the latest `limit` days with any."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(article_entities.c.sort_time).where(
+                    article_entities.c.entity_id == entity_id
+                )
+            ).scalars()
+            days: dict[str, int] = {}
+            for when in rows:
+                day = when.date().isoformat()
+                days[day] = days.get(day, 0) + 1
+        return sorted(days.items())[-limit:]
+
+    def _quotes(self, *where: object, limit: int) -> list[StoredQuote]:
+        stmt = (
+            select(
+                quotes,
+                entities.c.name.label("speaker"),
+                articles.c.publisher,
+                articles.c.title,
+                articles.c.url,
+            )
+            .join(articles, articles.c.id == quotes.c.article_id)
+            .outerjoin(entities, entities.c.id == quotes.c.entity_id)
+            .where(and_(*where))  # type: ignore[arg-type]
+            .order_by(quotes.c.sort_time.desc(), quotes.c.article_id, quotes.c.start)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [
+                StoredQuote(
+                    id=r["id"],
+                    article_id=r["article_id"],
+                    entity_id=r["entity_id"],
+                    speaker=r["speaker"],
+                    kind=r["kind"],
+                    text=r["text"],
+                    cue=r["cue"],
+                    source=r["source"],
+                    sentence=r["sentence"],
+                    sort_time=r["sort_time"],
+                    publisher=r["publisher"],
+                    title=r["title"],
+                    url=r["url"],
+                    text_key=r["text_key"],
+                )
+                for r in conn.execute(stmt).mappings()
+            ]
+
+    def entity_quotes(self, entity_id: int, limit: int = 50) -> list[StoredQuote]:
+        """What the entity said, newest first."""
+        return self._quotes(quotes.c.entity_id == entity_id, limit=limit)
+
+    def article_quotes(self, article_id: int) -> list[StoredQuote]:
+        """An article's quotes (newest-first order is moot: one article)."""
+        found = self._quotes(quotes.c.article_id == article_id, limit=500)
+        return sorted(found, key=lambda q: q.id)
+
+    def story_quotes(self, story_id: int, limit: int = 200) -> list[tuple[StoredQuote, list[str]]]:
+        """A story's quotes, near-identical ones once, each with the publishers carrying it."""
+        found = self._quotes(articles.c.story_id == story_id, limit=limit)
+        groups: dict[str, tuple[StoredQuote, list[str]]] = {}
+        for q in sorted(found, key=lambda q: (q.sort_time, q.id)):
+            _first, publishers = groups.setdefault(q.text_key, (q, []))
+            if q.publisher and q.publisher not in publishers:
+                publishers.append(q.publisher)
+        return list(groups.values())
+
+    def search_quotes(self, words: str, limit: int = 50) -> list[StoredQuote]:
+        """Quotes containing every given word (case-insensitive substring match)."""
+        terms = [w for w in words.split() if w]
+        if not terms:
+            return []
+        where = [func.lower(quotes.c.text).contains(t.lower(), autoescape=True) for t in terms]
+        return self._quotes(*where, limit=limit)

@@ -1,0 +1,120 @@
+"""Entities and quote attribution on small texts written for these tests, and on the seed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from progleton.enrich.enricher import enrich_text, skip_reason
+from progleton.enrich.model import Enrichment
+from progleton.enrich.quotes import quote_spans
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_6017a1295f4de872.txt"
+
+
+def said(e: Enrichment) -> list[tuple[str | None, str]]:
+    """(speaker, first words of the quote) for each quote."""
+    out = []
+    for q in e.quotes:
+        speaker = e.entities[q.speaker].name if q.speaker is not None else None
+        out.append((speaker, " ".join(q.content.strip('"“”').split()[:3])))
+    return out
+
+
+def test_quotation_marks_pair_across_paragraphs() -> None:
+    text = (
+        "“First paragraph of a long statement.\n\n"
+        "“Second paragraph, still the same speaker,” she said.\n\n"
+        'A "straight" pair and an “unclosed one.\n\nNext paragraph.'
+    )
+    spans = [text[a:b] for a, b in quote_spans(text)]
+    assert spans[0].startswith("“First") and spans[0].endswith("speaker,”")
+    assert spans[1] == '"straight"'
+    assert len(spans) == 2
+
+
+def test_direct_quotes_before_and_after_the_cue() -> None:
+    e = enrich_text(
+        "Harbour Council approves bridge repairs\n\n"
+        "Mayor Jane Okafor said on Tuesday that the harbour bridge would close in May.\n\n"
+        "“We cannot wait another winter,” Okafor told reporters.\n\n"
+        "The city engineer, Tomas Berg, was blunter: “The cables are rusting through.”\n\n"
+        "“It is a hard choice,” he said. “But it is the right one.”",
+        "en",
+    )
+    got = said(e)
+    assert ("Jane Okafor", "that the harbour") in got
+    assert ("Jane Okafor", "We cannot wait") in got
+    assert ("Tomas Berg", "It is a") in got
+    direct = [q for q in e.quotes if q.kind == "direct"]
+    assert any(q.content.endswith("right one.”") for q in direct)  # both halves, one quote
+    assert any(q.cue == ":" and q.source == "The city engineer, Tomas Berg" for q in e.quotes)
+
+
+def test_titles_are_stripped_and_surnames_merged() -> None:
+    e = enrich_text(
+        "Talks resume\n\nPresident Vladimir Putin met envoys in Moscow. Putin said later that "
+        "talks would continue. Vladimir Putin also thanked the mediators.",
+        "en",
+    )
+    people = [x for x in e.entities if x.label == "PERSON"]
+    assert [p.name for p in people] == ["Vladimir Putin"]
+    assert people[0].mentions == 3
+
+
+def test_according_to_and_descriptions() -> None:
+    e = enrich_text(
+        "Ferry service\n\n"
+        "Port spokeswoman Maria Lindqvist said the ferries would run every hour.\n\n"
+        "The ferries will be free for residents, according to Lindqvist.\n\n"
+        "The spokeswoman added that tickets for visitors would cost two euros.",
+        "en",
+    )
+    got = said(e)
+    assert ("Maria Lindqvist", "The ferries will") in got
+    assert ("Maria Lindqvist", "that tickets for") in got
+    cues = {q.cue for q in e.quotes}
+    assert "according to" in cues
+
+
+def test_other_languages_are_skipped_with_a_reason() -> None:
+    reason = skip_reason("Der Bürgermeister sagte am Dienstag, die Brücke werde gesperrt.", "de")
+    assert reason is not None and "de" in reason
+    guessed = skip_reason("Le maire a dit mardi que le pont sera fermé pendant des mois.", None)
+    assert guessed is not None
+    assert skip_reason("The mayor said on Tuesday that the bridge will close.", None) is None
+    e = enrich_text("Le maire a dit mardi que le pont sera fermé.", "fr")
+    assert e.skipped and not e.entities and not e.quotes
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the shared seed is not here")
+def test_seed_extract_json_has_every_quote_with_its_speaker() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "progleton", "extract", str(SEED), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    data = json.loads(out.stdout)
+    names = {e["name"] for e in data["entities"]}
+    assert {"Vladimir Putin", "Dmitry Peskov", "Donald Trump", "Marco Rubio"} <= names
+    quotes = [(q["speaker"], q["text"]) for q in data["quotes"]]
+
+    def speaker_of(words: str) -> set[str | None]:
+        return {s for s, t in quotes if words in t}
+
+    # Every quoted statement of the seed, with the person who said it.
+    assert speaker_of("Putin does support the idea") == {"Dmitry Peskov"}
+    assert speaker_of("These questions are hanging in the air") == {"Dmitry Peskov"}
+    assert speaker_of("the Kyiv regime's uncontrollability") == {"Dmitry Peskov"}
+    assert speaker_of("pissed off") == {"Donald Trump"}
+    assert speaker_of("We're talking to Russia") == {"Donald Trump"}
+    assert speaker_of("endless negotiations") == {"Marco Rubio"}
+    assert speaker_of("we'll know soon enough") == {"Marco Rubio"}
+    # The Kremlin's indirect statement is the Kremlin's.
+    assert speaker_of("still supports the idea of a ceasefire") == {"Kremlin"}
