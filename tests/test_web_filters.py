@@ -30,7 +30,9 @@ class FilterWorld:
 
 
 def _client(store: Store, page_size: int = 2, cache: float = 10.0) -> TestClient:
-    settings = Settings(db_url=store.url, page_size=page_size, rank_cache_seconds=cache)
+    settings = Settings(
+        db_url=store.url, page_size=page_size, rank_cache_seconds=cache, page_cache_seconds=0
+    )
     return TestClient(create_app(settings, store))
 
 

@@ -47,8 +47,13 @@ class World:
 def make_client(
     store: Store, page_size: int = PAGE_SIZE, raise_server_exceptions: bool = True
 ) -> TestClient:
-    """A test client on a fresh app around `store`."""
-    app = create_app(Settings(db_url=store.url, page_size=page_size), store)
+    """A test client on a fresh app around `store`.
+
+    Without the page cache: these tests change the store between requests for one page
+    (tests/test_web_cache.py tests the cache).
+    """
+    settings = Settings(db_url=store.url, page_size=page_size, page_cache_seconds=0)
+    app = create_app(settings, store)
     return TestClient(app, raise_server_exceptions=raise_server_exceptions)
 
 

@@ -407,10 +407,70 @@ def extract(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Worker processes (default: PROGLETON_WEB_WORKERS, else 0: one per CPU, "
+            "at most 4). Admin sessions work across workers.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web front page, article pages, search, the API and feeds."""
     sock = _listen(host, port)
-    _serve(settings(), sock)
+    s = settings()
+    count = s.web_workers if workers is None else workers
+    if count <= 0:
+        count = min(4, os.cpu_count() or 1)
+    if count > 1:
+        _serve_workers(s, sock, count)
+    else:
+        _serve(s, sock)
+
+
+def _serve_workers(s: Settings, sock: socket.socket, workers: int) -> None:
+    """`serve` in `workers` uvicorn processes sharing the socket (uvicorn's supervisor).
+
+    The store is opened (and migrated) here once, before any worker opens it. Workers build
+    the app from the environment; admin sessions and the login limiter live in a private
+    file they all share, removed when the server stops.
+    """
+    import shutil
+    import tempfile
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from progleton.web.app import BANNER_ENV
+    from progleton.web.auth import SHARED_STATE_ENV, prepare_shared_state
+
+    store = _open(s)
+    url = store.url
+    store.close()
+    folder = Path(tempfile.mkdtemp(prefix="progleton-serve-"))  # mode 0700
+    shared = folder / "admin.db"
+    prepare_shared_state(shared)
+    os.environ["PROGLETON_DB"] = s.db_url  # workers are new processes: they read this
+    os.environ[SHARED_STATE_ENV] = str(shared)
+    config = uvicorn.Config(
+        "progleton.web.app:create_app_from_env",
+        factory=True,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    # Printed by the first worker once it can answer (workers start in a few seconds).
+    os.environ[BANNER_ENV] = (
+        f"Progleton is serving {url} at http://{shown}:{port}/ with {workers} workers  "
+        "(Ctrl-C stops)"
+    )
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -434,9 +494,10 @@ def _listen(host: str, port: int) -> socket.socket:
 def _serve(s: Settings, sock: socket.socket) -> None:
     import uvicorn
 
-    from progleton.web.app import create_app
+    from progleton.web.app import create_app, tune_for_serving
 
     store = _open(s)
+    tune_for_serving()
     application = create_app(s, store)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host

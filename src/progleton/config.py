@@ -85,6 +85,16 @@ class Settings:
     # to human judgement, but tens of articles/s instead of hundreds. Needs the `semantic`
     # extra (torch); see bench/README.md.
     semantic_stories: bool = False
+    # Anonymous GET pages, feeds and API reads are answered from memory for this long
+    # (seconds) after one render (progleton.web.cache): relative times are at most this much
+    # older than "now". 0 turns the page cache off.
+    page_cache_seconds: float = 5.0
+    # `progleton serve` worker processes (0: one per CPU, at most 4). One process answers at
+    # most ~1 core's worth; admin sessions are shared between workers.
+    web_workers: int = 0
+    # Search ranks only the newest this many matches of a query (relevance within them) and
+    # counts exactly up to it; beyond, the total is an estimate ("about 120,000 results").
+    search_candidates: int = 1000
     # The address hubs and readers reach this instance at (e.g. https://news.example.org);
     # empty turns WebSub push subscriptions off.
     public_url: str = ""

@@ -23,6 +23,7 @@ from progleton.models import (
     Story,
     TitleRevision,
 )
+from progleton.store.query import SEARCH_CANDIDATES
 from progleton.store.warcdb import WarcCheckpoint
 
 if TYPE_CHECKING:  # listing imports Cursor from here
@@ -186,11 +187,15 @@ class Store(Protocol):
     def count_articles(self, source_id: int | None = None) -> int:
         """Number of stored articles."""
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> tuple[list[SearchHit], int]:
+    def search(
+        self, query: str, limit: int = 20, offset: int = 0, candidates: int = SEARCH_CANDIDATES
+    ) -> tuple[list[SearchHit], int]:
         """Full-text search over title and body; returns (hits, total matches).
 
         Free words are ANDed; "quoted phrases" match as phrases. Raises nothing on odd input:
-        unparseable queries are treated as plain words.
+        unparseable queries are treated as plain words. Only the newest `candidates` matches
+        are ranked (and paged through); a total above `candidates` is an estimate
+        (`query.approximate`).
         """
 
     def get_articles(self, article_ids: Iterable[int]) -> dict[int, Article]:

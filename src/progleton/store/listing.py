@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from progleton.models import Article
 from progleton.store.base import Cursor
-from progleton.store.query import parse_query
+from progleton.store.query import SEARCH_CANDIDATES, parse_query
 from progleton.store.rows import article_from_row
 from progleton.store.schema import articles, sources, stories
 
@@ -156,17 +156,29 @@ class ListingMixin:
         params["limit"] = limit
         if not q.has_text:
             base = "FROM articles a WHERE 1=1"
-        elif self.engine.dialect.name == "postgresql":
-            from progleton.store.postgres import tsquery_sql
-
-            tsquery = tsquery_sql(q, params)
-            base = f"FROM articles a, (SELECT {tsquery} AS q) tq WHERE a.search @@ tq.q"
         else:
-            params["match"] = q.fts5()
-            base = (
-                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                "WHERE articles_fts MATCH :match"
-            )
+            # Text matches: the most recently stored SEARCH_CANDIDATES first (the index walks
+            # ids cheaply), then newest by time among them, so a word in most articles does
+            # not sort every article.
+            params["cap"] = max(SEARCH_CANDIDATES, limit)
+            if self.engine.dialect.name == "postgresql":
+                from progleton.store.postgres import tsquery_sql
+
+                tsquery = tsquery_sql(q, params)
+                inner = (
+                    f"SELECT a.id FROM articles a, (SELECT {tsquery} AS q) tq "
+                    f"WHERE a.search @@ tq.q {where} ORDER BY a.id DESC LIMIT :cap"
+                )
+            else:
+                params["match"] = q.fts5()
+                inner = (
+                    "SELECT articles_fts.rowid AS id FROM articles_fts "
+                    "JOIN articles a ON a.id = articles_fts.rowid "
+                    f"WHERE articles_fts MATCH :match {where} "
+                    "ORDER BY articles_fts.rowid DESC LIMIT :cap"
+                )
+            base = f"FROM ({inner}) c JOIN articles a ON a.id = c.id WHERE 1=1"
+            where = ""
         sql = f"SELECT {_COLUMNS} {base} {where} ORDER BY a.sort_time DESC, a.id DESC LIMIT :limit"
         with self.engine.connect() as conn:
             return [article_from_row(r) for r in conn.execute(typed(sql), params).mappings()]

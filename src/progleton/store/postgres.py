@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 
 from progleton.models import SearchHit
-from progleton.store.query import ParsedQuery, phrase_text
+from progleton.store.query import ParsedQuery, estimate_total, phrase_text, ranked_order
 from progleton.store.schema import articles
 from progleton.store.sql import HL_CLOSE, HL_OPEN, SQLStore, highlight, typed
 
@@ -64,28 +64,54 @@ class PostgresStore(SQLStore):
         self._migrate()
 
     def _text_search(
-        self, q: ParsedQuery, where: str, params: dict[str, Any]
+        self, q: ParsedQuery, where: str, params: dict[str, Any], candidates: int
     ) -> tuple[list[SearchHit], int]:
-        """tsvector match ranked by ts_rank_cd (title weighted), with highlighted snippets."""
+        """tsvector match ranked by ts_rank_cd (title weighted), with highlighted snippets.
+
+        As on SQLite, only the newest `candidates` matches (highest ids) are ranked:
+        ts_rank_cd and ts_headline read each row's vector and body, which for a word in most
+        articles means the whole table. The count is exact up to `candidates`; past it, the
+        total is extrapolated from the ids the candidates span.
+        """
         query = tsquery_sql(q, params)
         base = f"FROM articles a, ({'SELECT ' + query} AS q) tq WHERE a.search @@ tq.q {where}"
-        params["headline_opts"] = _HEADLINE
+        params["cap"] = candidates + 1
+        limit, offset = int(params.pop("limit")), int(params.pop("offset"))
         with self.engine.connect() as conn:
-            total = int(conn.execute(typed(f"SELECT count(*) {base}"), params).scalar_one())
-            rows = conn.execute(
+            # The candidates first (GIN index, ids only), ranked in an outer query so the
+            # rank is computed for them alone.
+            found = conn.execute(
                 typed(
-                    f"SELECT {_COLUMNS}, "
-                    "ts_headline(progleton_ts_config(a.language), a.body, tq.q, :headline_opts) "
-                    "AS snip, "
-                    "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', a.search, tq.q) AS rank "
-                    f"{base} ORDER BY rank DESC, a.sort_time DESC, a.id DESC "
-                    "LIMIT :limit OFFSET :offset"
+                    "SELECT c.id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', a.search, tq.q) AS rank "
+                    f"FROM (SELECT a.id {base} ORDER BY a.id DESC LIMIT :cap) c "
+                    f"JOIN articles a ON a.id = c.id, ({'SELECT ' + query} AS q) tq"
                 ),
                 params,
+            ).all()
+            total = len(found)
+            if total > candidates:
+                found = sorted(found, key=lambda r: -int(r.id))[:candidates]
+                newest = int(conn.exec_driver_sql("SELECT max(id) FROM articles").scalar_one())
+                total = estimate_total(candidates, newest, int(found[-1].id))
+            # Lower rank is better across backends (FTS5's bm25 is negative-is-better).
+            order = ranked_order([(int(r.id), -float(r.rank)) for r in found])
+            ranks = {int(r.id): -float(r.rank) for r in found}
+            page = order[offset : offset + limit]
+            if not page:
+                return [], total
+            rows = conn.execute(
+                text(
+                    f"SELECT {_COLUMNS}, "
+                    "ts_headline(progleton_ts_config(a.language), a.body, tq.q, :headline_opts) "
+                    f"AS snip FROM articles a, ({'SELECT ' + query} AS q) tq "
+                    "WHERE a.id = ANY(:ids)"
+                ),
+                {**params, "headline_opts": _HEADLINE, "ids": page},
             ).mappings()
-            hits = [
-                # Lower rank is better across backends (FTS5's bm25 is negative-is-better).
-                SearchHit(self._article(r), highlight(r["snip"] or ""), -float(r["rank"]))
-                for r in rows
-            ]
-        return hits, total
+            by_id = {int(r["id"]): r for r in rows}
+        hits = [
+            SearchHit(self._article(r), highlight(r["snip"] or ""), ranks[i])
+            for i, r in ((i, by_id.get(i)) for i in page)
+            if r is not None
+        ]
+        return hits, max(total, len(hits))

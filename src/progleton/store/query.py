@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 _OPERATORS = ("source", "author", "before", "after")
+# Search ranks the newest this many matches (by article id: the most recently stored) and
+# counts exactly up to it: ranking every match of a word found in most texts (FTS5 bm25 or
+# ts_rank_cd over 100,000 rows) takes seconds, and nobody pages past the first few hundred.
+SEARCH_CANDIDATES = 1000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -90,3 +94,34 @@ def parse_query(raw: str) -> ParsedQuery:
             continue
         q.words += [w.lower() for w in _WORD.findall(tok)]
     return q
+
+
+def approximate(total: int, candidates: int = SEARCH_CANDIDATES) -> bool:
+    """True when a search total is an estimate: text searches count exactly up to
+    `candidates` matches only."""
+    return total > candidates
+
+
+def estimate_total(ranked: int, newest_id: int, lowest_id: int) -> int:
+    """Estimated matches when the newest `ranked` matches span ids `lowest_id`..`newest_id`.
+
+    Matches are assumed spread evenly over ids 1..newest_id (articles are stored over time,
+    and a common word is common in every period); two significant digits, as "about N".
+    The estimate is always more than `ranked`, which is known to be exceeded.
+    """
+    span = max(1, newest_id - lowest_id + 1)
+    raw = ranked * max(newest_id, 1) / span
+    digits = max(0, len(str(int(raw))) - 2)
+    rounded = round(raw, -digits) if digits else round(raw)
+    return max(int(rounded), ranked + 1)
+
+
+def ranked_order(rows: list[tuple[int, float]]) -> list[int]:
+    """Ids of (id, rank) rows by rank (lower is better), then the most recently stored first.
+
+    The candidates are ranked in Python: they are few, and doing it here keeps the backends'
+    tie-breaking identical. Ties go by id, not by time: reading an article's time means
+    reading its row, whose long body comes first (SQLite walks overflow pages to get past
+    it), and a thousand such reads cost more than the whole ranking.
+    """
+    return [r[0] for r in sorted(rows, key=lambda r: (r[1], -r[0]))]

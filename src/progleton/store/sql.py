@@ -40,7 +40,7 @@ from progleton.store.base import Cursor, SaveResult
 from progleton.store.copies import CopiesMixin
 from progleton.store.entitydb import EntitiesMixin
 from progleton.store.listing import ListingMixin
-from progleton.store.query import ParsedQuery, parse_query
+from progleton.store.query import SEARCH_CANDIDATES, ParsedQuery, parse_query
 from progleton.store.rows import _UTC, article_from_row
 from progleton.store.schema import (
     MAX_ENTRY_ATTEMPTS,
@@ -573,15 +573,20 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin
         with self.engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> tuple[list[SearchHit], int]:
-        """Full-text search with the backend's index; filters alone list newest first."""
+    def search(
+        self, query: str, limit: int = 20, offset: int = 0, candidates: int = SEARCH_CANDIDATES
+    ) -> tuple[list[SearchHit], int]:
+        """Full-text search with the backend's index; filters alone list newest first.
+
+        Text queries rank only the newest `candidates` matches (see `_text_search`).
+        """
         q = parse_query(query)
         if not q.has_text and not (q.source or q.author or q.before or q.after):
             return [], 0
         where, params = self._filters(q)
         params |= {"limit": limit, "offset": offset}
         if q.has_text:
-            return self._text_search(q, where, params)
+            return self._text_search(q, where, params, max(1, candidates))
         base = f"FROM articles a WHERE 1=1 {where}"
         with self.engine.connect() as conn:
             total = int(conn.execute(typed(f"SELECT count(*) {base}"), params).scalar_one())
@@ -596,9 +601,13 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin
         return hits, total
 
     def _text_search(
-        self, q: ParsedQuery, where: str, params: dict[str, Any]
+        self, q: ParsedQuery, where: str, params: dict[str, Any], candidates: int
     ) -> tuple[list[SearchHit], int]:
-        """Match `q`'s words and phrases with the backend's full-text index."""
+        """Match `q`'s words and phrases with the backend's full-text index.
+
+        Ranks the newest `candidates` matches by relevance; beyond them, the total is an
+        estimate and no page is served (a word in most texts must not rank every text).
+        """
         raise NotImplementedError
 
     @staticmethod

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from progleton import __version__
 from progleton.models import utcnow
 from progleton.store import Cursor
+from progleton.store.query import approximate
 from progleton.web.deps import PipelineDep, SettingsDep, StoreDep
 from progleton.web.schemas import (
     ArticleDetail,
@@ -172,10 +173,12 @@ def search(
 ) -> SearchResults:
     """Full-text search over titles and bodies, best matches first."""
     size = limit or settings.page_size
-    hits, total = store.search(q, limit=size, offset=offset)
+    candidates = settings.search_candidates
+    hits, total = store.search(q, limit=size, offset=offset, candidates=candidates)
     return SearchResults(
         query=q,
         total=total,
+        approximate=approximate(total, candidates),
         limit=size,
         offset=offset,
         items=[SearchHitOut.of(h) for h in hits],

@@ -1,9 +1,13 @@
 """The admin login: scrypt password hashes, in-memory sessions, CSRF tokens, a login limiter.
 
 Reading the site needs no account; only /admin does. There is one admin password, stored as
-a salted scrypt hash (never the password). Sessions live in the server's memory: a restart
-logs everyone out, and logging out really ends a session (nothing a stolen cookie could
-replay). `progleton serve` is one process, so one memory holds every session.
+a salted scrypt hash (never the password). Sessions live on the server: a restart logs
+everyone out, and logging out really ends a session (nothing a stolen cookie could replay).
+One server process keeps them in memory (`Sessions`, `LoginLimiter`); with several worker
+processes (`progleton serve --workers N`) the parent makes a private SQLite file that every
+worker shares (`SharedSessions`, `SharedLoginLimiter`), so a login, its CSRF token, its
+messages and the failed-login count are the same whichever worker answers; the file is
+removed when the server stops.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
+import os
 import secrets
+import sqlite3
 import threading
 import time
 import unicodedata
@@ -129,15 +136,22 @@ class Session:
     csrf: str
     expires: float
     flashes: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    # Shared sessions write their messages back (the next page may be another worker's).
+    on_change: Callable[[Session], None] | None = field(default=None, repr=False, compare=False)
+    key: str = ""  # the token's digest, for on_change
 
     def flash(self, kind: str, message: str) -> None:
         """Queue a message for the next admin page."""
         self.flashes.append((kind, message))
         del self.flashes[:-20]
+        if self.on_change is not None:
+            self.on_change(self)
 
     def take_flashes(self) -> list[tuple[str, str]]:
         """The queued messages, once."""
         out, self.flashes = self.flashes, []
+        if out and self.on_change is not None:
+            self.on_change(self)
         return out
 
 
@@ -253,3 +267,183 @@ class LoginLimiter:
         while failures and failures[0] <= now - self.window:
             failures.popleft()
         return failures
+
+
+# -- shared between worker processes ---------------------------------------------------------
+
+#: Names the shared-state file in a worker's environment (set by `progleton serve`).
+SHARED_STATE_ENV = "PROGLETON_SERVE_SHARED_STATE"
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, csrf TEXT NOT NULL, "
+    "expires REAL NOT NULL, flashes TEXT NOT NULL DEFAULT '[]')",
+    "CREATE TABLE IF NOT EXISTS login_failures (client TEXT NOT NULL, at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS login_failures_client ON login_failures (client, at)",
+)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # A connection per operation: admin traffic is rare, and workers never share one.
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+def prepare_shared_state(path: Path) -> None:
+    """Create the shared-state file for worker processes: tables and the form-signing secret.
+
+    The caller (the parent process) creates it before starting workers, so they all read one
+    secret, and removes it when the server stops.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner only, never reused
+    os.close(fd)
+    conn = _connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (name, value) VALUES ('secret', ?)",
+            (secrets.token_bytes(32),),
+        )
+    finally:
+        conn.close()
+
+
+class SharedSessions(Sessions):
+    """`Sessions` kept in a SQLite file shared by the worker processes of one server."""
+
+    def __init__(
+        self, path: Path, ttl: float = SESSION_SECONDS, clock: Callable[[], float] = time.time
+    ) -> None:
+        # Wall-clock time: the expiry is compared across processes.
+        super().__init__(ttl, clock)
+        self.path = path
+        conn = _connect(path)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE name = 'secret'").fetchone()
+        finally:
+            conn.close()
+        if row is None:
+            raise RuntimeError(f"{path} is not a prepared shared-state file")
+        self.secret = bytes(row[0])
+
+    def create(self) -> tuple[str, Session]:
+        """A new session and its cookie token (a fresh one at every login: no fixation)."""
+        token = secrets.token_urlsafe(32)
+        key = _digest(token)
+        session = Session(
+            csrf=secrets.token_urlsafe(32),
+            expires=self.clock() + self.ttl,
+            on_change=self._save,
+            key=key,
+        )
+        conn = _connect(self.path)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM sessions WHERE expires <= ?", (self.clock(),))
+            (count,) = conn.execute("SELECT count(*) FROM sessions").fetchone()
+            if count >= MAX_SESSIONS:  # oldest out
+                conn.execute(
+                    "DELETE FROM sessions WHERE key = "
+                    "(SELECT key FROM sessions ORDER BY expires LIMIT 1)"
+                )
+            conn.execute(
+                "INSERT INTO sessions (key, csrf, expires, flashes) VALUES (?, ?, ?, '[]')",
+                (key, session.csrf, session.expires),
+            )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        return token, session
+
+    def get(self, token: str | None) -> Session | None:
+        """The live session of a cookie token, if any."""
+        if not token:
+            return None
+        key = _digest(token)
+        conn = _connect(self.path)
+        try:
+            row = conn.execute(
+                "SELECT csrf, expires, flashes FROM sessions WHERE key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            if row[1] <= self.clock():
+                conn.execute("DELETE FROM sessions WHERE key = ?", (key,))
+                return None
+        finally:
+            conn.close()
+        flashes = [(str(k), str(m)) for k, m in json.loads(row[2])]
+        return Session(csrf=row[0], expires=row[1], flashes=flashes, on_change=self._save, key=key)
+
+    def end(self, token: str | None) -> None:
+        """Forget a session (logout), in every worker."""
+        if token:
+            conn = _connect(self.path)
+            try:
+                conn.execute("DELETE FROM sessions WHERE key = ?", (_digest(token),))
+            finally:
+                conn.close()
+
+    def _save(self, session: Session) -> None:
+        conn = _connect(self.path)
+        try:
+            conn.execute(
+                "UPDATE sessions SET flashes = ? WHERE key = ?",
+                (json.dumps(session.flashes), session.key),
+            )
+        finally:
+            conn.close()
+
+
+class SharedLoginLimiter(LoginLimiter):
+    """`LoginLimiter` counting failures in the shared file: the limit holds across workers."""
+
+    def __init__(
+        self,
+        path: Path,
+        attempts: int = LOGIN_ATTEMPTS,
+        window: float = LOGIN_WINDOW,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(attempts, window, clock)
+        self.path = path
+
+    def begin(self, client: str) -> int | None:
+        """Start a login attempt: None to go ahead, or seconds until `client` may try again."""
+        now = self.clock()
+        conn = _connect(self.path)
+        try:
+            # One writer at a time: parallel guesses on two workers are counted in turn.
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM login_failures WHERE at <= ?", (now - self.window,))
+            rows = conn.execute(
+                "SELECT at FROM login_failures WHERE client = ? ORDER BY at", (client,)
+            ).fetchall()
+            if len(rows) >= self.attempts:
+                conn.execute("COMMIT")
+                return max(1, int(rows[0][0] + self.window - now + 0.999))
+            conn.execute("INSERT INTO login_failures (client, at) VALUES (?, ?)", (client, now))
+            conn.execute("COMMIT")
+            return None
+        finally:
+            conn.close()
+
+    def succeeded(self, client: str) -> None:
+        """Forgive a client's attempts after a successful login."""
+        conn = _connect(self.path)
+        try:
+            conn.execute("DELETE FROM login_failures WHERE client = ?", (client,))
+        finally:
+            conn.close()
+
+
+def shared_admin_state() -> tuple[Sessions, LoginLimiter] | None:
+    """The shared sessions and limiter named by `SHARED_STATE_ENV`, if this is a worker."""
+    raw = os.environ.get(SHARED_STATE_ENV)
+    if not raw:
+        return None
+    path = Path(raw)
+    return SharedSessions(path), SharedLoginLimiter(path)

@@ -17,7 +17,7 @@ from progleton.models import Article, Source, Story, utcnow
 from progleton.pipeline import Pipeline
 from progleton.store import Cursor, Store
 from progleton.store.listing import FilterChoice
-from progleton.store.query import parse_query
+from progleton.store.query import approximate, parse_query
 from progleton.web.deps import (
     GET_HEAD,
     ChoicesDep,
@@ -392,15 +392,22 @@ def search_page(
     q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> HTMLResponse:
-    """Full-text search with operators; an empty query shows just the form and the help."""
+    """Full-text search with operators; an empty query shows just the form and the help.
+
+    Only the newest `search_candidates` matches are ranked and paged through; a larger
+    total is an estimate, shown as "about N results".
+    """
     query = q.strip()
     size = settings.page_size
+    candidates = settings.search_candidates
     cards: list[Card] = []
     total = 0
     if query:
-        hits, total = store.search(query, limit=size, offset=(page - 1) * size)
+        hits, total = store.search(
+            query, limit=size, offset=(page - 1) * size, candidates=candidates
+        )
         cards = [card(h.article, snippet=h.snippet_html) for h in hits]
-    pages = max(1, math.ceil(total / size))
+    pages = max(1, math.ceil(min(total, candidates) / size))
     return renderer.page(
         request,
         "search.html",
@@ -410,6 +417,7 @@ def search_page(
             "problems": parse_query(query).problems if query else [],
             "cards": cards,
             "total": total,
+            "approximate": approximate(total, candidates),
             "page": page,
             "pages": pages,
             "first_index": (page - 1) * size + 1,

@@ -270,7 +270,12 @@ class SearchResults(BaseModel):
     """A page of search results."""
 
     query: str
-    total: int = Field(description="All matches, not just this page.")
+    total: int = Field(description="All matches, not just this page (an estimate if approximate).")
+    approximate: bool = Field(
+        False,
+        description="True when the total is an estimate: only the newest matches are ranked "
+        "and counted exactly; later offsets return no items.",
+    )
     limit: int
     offset: int
     items: list[SearchHitOut]
