@@ -75,4 +75,7 @@ def test_real_pages_extract_with_good_overlap(
         scores[name] = shingle_f1(expected, article.text)
     mean = sum(scores.values()) / len(scores)
     worst = sorted(scores.items(), key=lambda kv: kv[1])[:3]
-    assert mean > 0.90, f"mean shingle F1 {mean:.3f}; worst pages {worst}"
+    # Floors pinned from measured runs (2026-12-06: mean 0.986, worst page 0.940); raise them
+    # when the extractor improves, never lower them.
+    assert mean > 0.98, f"mean shingle F1 {mean:.3f}; worst pages {worst}"
+    assert worst[0][1] > 0.90, f"worst pages {worst}"

@@ -363,18 +363,53 @@ def export_opml(
         sys.stdout.write(text)
 
 
+def _extract_batch(spec: str, out_file: Path | None, workers: int | None) -> None:
+    """`extract --batch`: one JSON line per page; failed pages get a typed error line."""
+    from progleton.extract.batch import batch_inputs, run_batch, write_jsonl
+
+    if out_file is None:
+        raise typer.BadParameter("--batch needs --out FILE.jsonl")
+    paths = batch_inputs(spec)
+    if not paths:
+        console.print(f"[red]No HTML pages found at {spec}[/]")
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    ok, failed = write_jsonl(run_batch(paths, workers), out_file)
+    seconds = time.perf_counter() - started
+    console.print(
+        f"{ok} articles, {failed} failed, from {len(paths)} pages in {seconds:.1f} s -> {out_file}"
+    )
+
+
 @app.command()
 def extract(
-    target: Annotated[str, typer.Argument(help="An article URL, an HTML file or a text dump.")],
+    target: Annotated[
+        str | None, typer.Argument(help="An article URL, an HTML file or a text dump.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, md or txt.")] = "json",
     now: Annotated[
         datetime | None,
         typer.Option(help="Reference time for relative ages in text dumps (default: file mtime)."),
     ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option(help="A folder or glob of HTML pages (.html or .html.gz) to extract."),
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="With --batch: the JSON Lines file.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="With --batch: worker processes (default: CPUs, max 4).")
+    ] = None,
 ) -> None:
-    """Extract one article and print it."""
+    """Extract one article and print it, or a batch of pages into JSON Lines (--batch)."""
     from progleton.extract import render
 
+    if batch is not None:
+        _extract_batch(batch, out_file, workers)
+        return
+    if target is None:
+        raise typer.BadParameter("give a URL or file to extract, or --batch DIR_OR_GLOB")
     if fmt not in {"json", "md", "txt"}:
         raise typer.BadParameter("--format must be json, md or txt")
     when = now.astimezone() if now else None

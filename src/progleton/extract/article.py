@@ -10,8 +10,9 @@ import lxml.html
 
 from progleton.errors import ExtractionError
 from progleton.extract import boilerplate as bp
+from progleton.extract import recover
 from progleton.extract.access import page_access
-from progleton.extract.body import body_blocks, run_trafilatura
+from progleton.extract.body import body_blocks, looks_like_navigation, run_trafilatura
 from progleton.extract.dates import as_utc, is_year_only, parse_datetime, plausible_date
 from progleton.extract.decode import decode_html
 from progleton.extract.dom import drop_inline_widgets, link_texts
@@ -52,14 +53,23 @@ def extract_article(
         # trafilatura reads the string; hand it the page without the hover cards.
         text = lxml.html.tostring(tree, encoding="unicode")
 
-    doc = run_trafilatura(text, url, favor_precision=True)
+    # trafilatura's fast mode skips its internal fallbacks (a quarter of the time); when its
+    # result looks wrong (short, or mostly menu-like lines) the full mode runs instead.
+    doc = run_trafilatura(text, url, favor_precision=True, fast=True)
     blocks = body_blocks(doc)
+    if sum(len(b.text) for b in blocks) < _SHORT_BODY or looks_like_navigation(blocks):
+        full = run_trafilatura(text, url, favor_precision=True)
+        if full is not None:
+            doc, blocks = full, body_blocks(full)
     size = sum(len(b.text) for b in blocks)
     if size < _SHORT_BODY:
         # Precision mode sometimes keeps only the intro of live blogs and list pages.
         retry = body_blocks(run_trafilatura(text, url, favor_precision=False))
         if sum(len(b.text) for b in retry) > 2 * size:
             blocks = retry
+    # Second opinions from the page's own JSON-LD copy of the article (recover.py).
+    blocks = recover.add_live_updates(blocks, meta.live_updates)
+    blocks, _ = recover.check_with_ld_body(blocks, meta.ld_body)
     _merge_trafilatura_meta(meta, doc, url, now)
     title = meta.title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
 

@@ -11,12 +11,19 @@ from progleton.extract.boilerplate import Block, ends_sentence
 
 log = logging.getLogger(__name__)
 
+# Under this share of the text in sentence-like blocks, an extraction is navigation.
+_PROSE_SHARE = 0.4
 # Soft hyphens and zero-width characters split words for search and dedupe; drop them.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
-def run_trafilatura(html: str, url: str | None, *, favor_precision: bool) -> Any:
-    """trafilatura's extraction (a Document with .body and metadata), or None if it failed."""
+def run_trafilatura(
+    html: str, url: str | None, *, favor_precision: bool, fast: bool = False
+) -> Any:
+    """trafilatura's extraction (a Document with .body and metadata), or None if it failed.
+
+    `fast` skips trafilatura's own second opinions (its readability and jusText runs).
+    """
     # Given the string rather than our tree: its own parser setup scores better on the
     # benchmark, and it prunes whatever tree it is handed.
     try:
@@ -27,6 +34,7 @@ def run_trafilatura(html: str, url: str | None, *, favor_precision: bool) -> Any
             include_comments=False,
             include_tables=True,
             favor_precision=favor_precision,
+            fast=fast,
         )
     except Exception:  # a third-party parser on hostile input: any failure means "no body"
         log.debug("trafilatura failed on %s", url or "<page>", exc_info=True)
@@ -107,3 +115,12 @@ def _split_lines(text: str) -> list[str]:
         else:
             out.append(line)
     return out
+
+
+def looks_like_navigation(blocks: list[Block]) -> bool:
+    """True when most of the text is short label-like lines, not sentences: a menu, not a story."""
+    total = sum(len(b.text) for b in blocks)
+    if not total:
+        return True
+    prose = sum(len(b.text) for b in blocks if len(b.text.split()) >= 8 and ends_sentence(b.text))
+    return prose < _PROSE_SHARE * total

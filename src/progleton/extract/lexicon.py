@@ -140,6 +140,24 @@ APPEAL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\bjoin (?:our|the) (?:community|conversation|commenting|discussion|mailing list)\b",
             2.5,
         ),
+        # The same asks in German, French, Spanish, Italian and Portuguese.
+        (r"\b(?:unterstützen sie (?:uns|unsere?n?)|mit ihrer (?:spende|unterstützung))\b", 3.0),
+        (r"\b(?:jetzt|gratis|kostenlos) (?:testen|lesen|abonnieren|registrieren|spenden)\b", 3.0),
+        (r"\bnewsletter (?:abonnieren|bestellen)\b|\bbereits (?:abonnent|registriert)", 3.0),
+        (r"\b(?:abonnieren|spenden)\b", 1.5),
+        (r"\b(?:abonnez-vous|inscrivez-vous|soutenez-nous|faites un don)\b", 3.5),
+        (r"\bvotre (?:soutien|don|abonnement)\b|\bdéjà abonné", 2.5),
+        (r"\b(?:recevez|recevoir) (?:notre|nos|la) (?:newsletter|lettre)", 3.0),
+        (r"\b(?:suscríbete|suscríbase|hazte socio|haz una donación|apóyanos)\b", 3.5),
+        (
+            r"\b(?:tu|su) (?:apoyo|suscripción|donación)\b|\bya (?:eres|es) (?:suscriptor|socio)",
+            2.5,
+        ),
+        (r"\brecibe (?:nuestro|nuestra|el|la) (?:boletín|newsletter)", 3.0),
+        (r"\b(?:iscriviti|sostienici|fai una donazione|abbonati ora)\b", 3.5),
+        (r"\b(?:il tuo|il vostro) (?:sostegno|contributo|abbonamento)\b|\bsei già abbonato", 2.5),
+        (r"\b(?:inscreva-se|cadastre-se|faça uma doação|apoie o)\b|\bjá é assinante", 3.0),
+        (r"\bassine (?:já|agora|o|a)\b", 2.5),
         # Topic words: weak alone, decisive together with the features below.
         (r"\bjournalism\b", 1.0),
         (r"\bjournalists?\b", 0.5),
@@ -159,7 +177,10 @@ CTA_START = re.compile(
     r"(?:^|[.!?:;—–]\s*)(?:please\s+)?(?:support|donate|subscribe|join|give|sign up|become|help|"
     r"contribute|click|tap|enter|register|consider|get|start|upgrade|unlock|follow|share|"
     r"chip in|log in|sign in|try|claim|read (?:more|on|the full)|don'?t miss|want|catch up|listen|"
-    r"tune in|download)\b",
+    r"tune in|download|abonnier\w*|spende\w*|unterstützen sie|newsletter abonnieren|"
+    r"jetzt (?:abonnieren|spenden|testen|lesen|registrieren)|abonnez|inscrivez|soutenez|"
+    r"suscr[ií]b\w*|apóyanos|hazte|iscriviti|sostienici|abbonati|assine|inscreva\w*|apoie|"
+    r"cadastre\w*)\b",
     _I,
 )
 
@@ -175,7 +196,13 @@ NEWS_DETAIL = re.compile(
     _I,
 )
 
-SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'll|you'd)\b", _I)
+# Also the unambiguous second person of de/fr/es/it/pt ("Sie", "su", "seu" are left out: they
+# are also "they", "his", "her").
+SECOND_PERSON = re.compile(
+    r"\b(?:you|your|yours|yourself|you're|you've|you'll|you'd|ihre?|ihnen|du|dein|deine|vous|"
+    r"votre|vos|usted|ustedes|tú|tu|vostro|vostra|tuo|tua|você|vocês)\b",
+    _I,
+)
 # Case-sensitive "us" so that "US" (the country) is not the publisher speaking.
 FIRST_PLURAL = re.compile(
     r"\b(?:[Ww]e|WE|[Oo]ur|OUR|[Oo]urs|us|Us|[Ww]e're|[Ww]e've|[Ww]e'll|[Ww]e'd|[Oo]urselves)\b"

@@ -64,6 +64,10 @@ class PageMeta:
     image: str | None = None
     publisher: str | None = None
     description: str | None = None
+    # The publisher's own copy of the body (JSON-LD articleBody), when it states one.
+    ld_body: str | None = None
+    # A live blog's updates as stated in JSON-LD (liveBlogUpdate): (headline, body) pairs.
+    live_updates: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -124,7 +128,38 @@ def read_metadata(
         or _ld_str(ld, "description"),
     )
     page.title = pick_title(titles, site_names(page, url, raw_site))
+    page.ld_body = _ld_body(ld)
+    page.live_updates = _live_updates(ld)
     return page
+
+
+def _ld_body(ld: list[dict[str, Any]]) -> str | None:
+    for obj in ld:
+        value = obj.get("articleBody")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _live_updates(ld: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for obj in ld:
+        updates = obj.get("liveBlogUpdate")
+        if not isinstance(updates, list):
+            continue
+        for up in updates:
+            if not isinstance(up, dict):
+                continue
+            head, body = up.get("headline"), up.get("articleBody")
+            out.append(
+                (
+                    " ".join(head.split()) if isinstance(head, str) else "",
+                    body.strip() if isinstance(body, str) else "",
+                )
+            )
+        if out:
+            break
+    return out
 
 
 def site_names(meta: PageMeta, url: str | None, *extra: str | None) -> list[str]:
