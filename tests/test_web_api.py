@@ -166,6 +166,12 @@ def test_openapi_lists_endpoints_and_error_envelope(world: World) -> None:
         "/api/v1/health",
         "/api/v1/stories",
         "/api/v1/stories/{story_id}",
+        "/api/v1/entities",
+        "/api/v1/entities/{entity_id}",
+        "/api/v1/entities/{entity_id}/quotes",
+        "/api/v1/quotes",
+        "/api/v1/articles/{article_id}/quotes",
+        "/api/v1/stories/{story_id}/quotes",
     }
     not_found = schema["paths"]["/api/v1/articles/{article_id}"]["get"]["responses"]["404"]
     assert not_found["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")

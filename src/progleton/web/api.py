@@ -55,7 +55,7 @@ def list_articles(
     before: Annotated[
         str | None, Query(max_length=64, description="`next_cursor` of the previous page.")
     ] = None,
-    source_id: Annotated[int | None, Query(ge=1, description="Only this source.")] = None,
+    source_id: Annotated[int | None, Query(ge=1, lt=2**31, description="Only this source.")] = None,
 ) -> ArticlePage:
     """Newest articles first, keyset-paginated: pass `next_cursor` back as `before`."""
     cursor = None
@@ -76,7 +76,7 @@ def list_articles(
     responses=_NOT_FOUND,
     summary="Get one article",
 )
-def get_article(store: StoreDep, article_id: Annotated[int, Path(ge=1)]) -> ArticleDetail:
+def get_article(store: StoreDep, article_id: Annotated[int, Path(ge=1, lt=2**31)]) -> ArticleDetail:
     """One article with its full clean text, as plain-text paragraphs."""
     article = store.get_article(article_id)
     if article is None:
@@ -110,7 +110,7 @@ def list_stories(
     responses=_NOT_FOUND,
     summary="Get one story",
 )
-def get_story(store: StoreDep, story_id: Annotated[int, Path(ge=1)]) -> StoryDetail:
+def get_story(store: StoreDep, story_id: Annotated[int, Path(ge=1, lt=2**31)]) -> StoryDetail:
     """One story with all its articles, earliest first."""
     story = store.get_story(story_id)
     if story is None:
@@ -136,7 +136,7 @@ def list_sources(store: StoreDep) -> SourceList:
     responses=_NOT_FOUND,
     summary="Get one source",
 )
-def get_source(store: StoreDep, source_id: Annotated[int, Path(ge=1)]) -> SourceDetail:
+def get_source(store: StoreDep, source_id: Annotated[int, Path(ge=1, lt=2**31)]) -> SourceDetail:
     """One source's health and its 20 most recent fetch attempts."""
     source = store.get_source(source_id)
     if source is None:

@@ -17,16 +17,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from progleton.store import Store
 from progleton.store.entitydb import EntityStore, StoredEntity, StoredQuote
-from progleton.web.api import API_PREFIX
+from progleton.web.api import _NOT_FOUND, API_PREFIX
 from progleton.web.deps import GET_HEAD, RendererDep, StoreDep
 from progleton.web.feeds import FeedContent, _absolute, _respond
 from progleton.web.pages import card
 from progleton.web.timefmt import iso
 
 router = APIRouter(include_in_schema=False)
-# Left out of the OpenAPI schema for now: tests/test_web_api.py pins the documented paths
-# (listing these is a one-word change once that test names them).
-api_router = APIRouter(prefix=API_PREFIX, tags=["v1"], include_in_schema=False)
+api_router = APIRouter(prefix=API_PREFIX, tags=["v1"], responses=_NOT_FOUND)
 
 LABELS = {
     "PERSON": "Person",
@@ -37,7 +35,7 @@ LABELS = {
     "FAC": "Place",
     "EVENT": "Event",
 }
-IdPath = Annotated[int, Path(ge=1)]
+IdPath = Annotated[int, Path(ge=1, lt=2**31)]
 
 
 def _store(store: Store) -> EntityStore:

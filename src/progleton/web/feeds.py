@@ -249,14 +249,16 @@ def _story(request: Request, store: Store, story_id: int) -> FeedContent:
 
 
 @router.api_route("/stories/{story_id}/feed.atom", methods=GET_HEAD, name="story_feed")
-def story_feed(request: Request, store: StoreDep, story_id: Annotated[int, Path(ge=1)]) -> Response:
+def story_feed(
+    request: Request, store: StoreDep, story_id: Annotated[int, Path(ge=1, lt=2**31)]
+) -> Response:
     """A story's coverage as Atom 1.0, newest first: follow one story in a feed reader."""
     return _respond(request, _story(request, store, story_id), "atom")
 
 
 @router.api_route("/stories/{story_id}/feed.json", methods=GET_HEAD, name="story_json_feed")
 def story_json_feed(
-    request: Request, store: StoreDep, story_id: Annotated[int, Path(ge=1)]
+    request: Request, store: StoreDep, story_id: Annotated[int, Path(ge=1, lt=2**31)]
 ) -> Response:
     """A story's coverage as JSON Feed 1.1, newest first."""
     return _respond(request, _story(request, store, story_id), "json")

@@ -261,7 +261,7 @@ def article_page(
     request: Request,
     store: StoreDep,
     renderer: RendererDep,
-    article_id: Annotated[int, Path(ge=1)],
+    article_id: Annotated[int, Path(ge=1, lt=2**31)],
 ) -> HTMLResponse:
     """One article: metadata, clean text and a prominent link to the publisher's page."""
     article = store.get_article(article_id)
@@ -322,7 +322,7 @@ def story_page(
     request: Request,
     store: StoreDep,
     renderer: RendererDep,
-    story_id: Annotated[int, Path(ge=1)],
+    story_id: Annotated[int, Path(ge=1, lt=2**31)],
 ) -> HTMLResponse:
     """All coverage of one story in time order; copies folded under their originals."""
     story = store.get_story(story_id)
@@ -357,7 +357,7 @@ def source_page(
     request: Request,
     store: StoreDep,
     renderer: RendererDep,
-    source_id: Annotated[int, Path(ge=1)],
+    source_id: Annotated[int, Path(ge=1, lt=2**31)],
 ) -> HTMLResponse:
     """One source's health, recent fetch log and recent articles."""
     source = store.get_source(source_id)

@@ -22,11 +22,11 @@ def _pipeline(request: Request) -> Pipeline:
 @router.get("/websub/{source_id}")
 def verify_intent(
     request: Request,
-    source_id: Annotated[int, Path(ge=1)],
+    source_id: Annotated[int, Path(ge=1, lt=2**31)],
     mode: Annotated[str, Query(alias="hub.mode")] = "",
     topic: Annotated[str, Query(alias="hub.topic")] = "",
     challenge: Annotated[str, Query(alias="hub.challenge", max_length=1000)] = "",
-    lease_seconds: Annotated[int | None, Query(alias="hub.lease_seconds", ge=0)] = None,
+    lease_seconds: Annotated[int | None, Query(alias="hub.lease_seconds", ge=0, lt=2**31)] = None,
     reason: Annotated[str, Query(alias="hub.reason", max_length=1000)] = "",
 ) -> Response:
     """Answer a hub's verification of intent (echo the challenge) or record a denial."""
@@ -42,7 +42,7 @@ def verify_intent(
 async def receive(
     request: Request,
     tasks: BackgroundTasks,
-    source_id: Annotated[int, Path(ge=1)],
+    source_id: Annotated[int, Path(ge=1, lt=2**31)],
 ) -> Response:
     """Accept a pushed feed document; ingest it after answering if its signature is right."""
     body = bytearray()
