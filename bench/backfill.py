@@ -43,6 +43,7 @@ from typing import Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from envelope import run_and_report
 from progleton.pagework import extract_and_fingerprint
 from progleton.scale.backfill import run_backfill
 from progleton.sources.warc import WarcFilter, read_warc
@@ -246,25 +247,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    result = run(args)
-    result["command"] = " ".join([Path(sys.executable).name, *sys.argv])
-    result["cpus"] = os.cpu_count()
-    result["wall_s"] = round(time.perf_counter() - started, 1)
-    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-    print(_table(result["rows"]))
-    print(
-        f"scaling 1 -> 2 workers: {result['scaling_1_to_2']}x (target 1.7x); "
-        f"target 150 records/s on 2 workers"
-    )
-    # Other work on the machine skews the speeds; the load average shows if there was.
-    print(f"load average (1 min): {load_before:.2f} before, {result['load_average'][1]:.2f} after")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print()
-    print(json.dumps(result, indent=2))
+    run_and_report(lambda: run(args), _report, args.json)
     return 0
+
+
+def _report(result: dict[str, Any]) -> str:
+    return (
+        _table(result["rows"])
+        + f"\nscaling 1 -> 2 workers: {result['scaling_1_to_2']}x (target 1.7x); "
+        "target 150 records/s on 2 workers"
+    )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import pickle
 import random
 import re
@@ -80,6 +79,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from envelope import run_and_report
 from progleton.dedupe import near
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench"
@@ -639,20 +639,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    result = run(args)
-    result["command"] = " ".join([Path(sys.executable).name, *sys.argv])
-    result["cpus"] = os.cpu_count()
-    result["wall_s"] = round(time.perf_counter() - started, 1)
-    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-    print(_report(result))
-    # Other work on the machine skews the speeds; the load average shows if there was.
-    print(f"load average (1 min): {load_before:.2f} before, {result['load_average'][1]:.2f} after")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print()
-    print(json.dumps(result, indent=2))
+    run_and_report(lambda: run(args), _report, args.json)
     return 0
 
 

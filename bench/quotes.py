@@ -61,7 +61,6 @@ scores and counted apart.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -71,6 +70,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from envelope import run_and_report
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "quotes" / "polnear" / "data"
@@ -331,15 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_dir():
         print(f"no PolNeAR data at {args.data}", file=sys.stderr)
         return 2
-    load_before = os.getloadavg()[0]
-    result = run(args.data, args.split, args.workers, args.limit, not args.speech_only)
-    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-    print(_report(result))
-    print(f"load average (1 min): {load_before:.2f} before, {result['load_average'][1]:.2f} after")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print()
-    print(json.dumps(result, indent=2))
+    run_and_report(
+        lambda: run(args.data, args.split, args.workers, args.limit, not args.speech_only),
+        _report,
+        args.json,
+    )
     return 0
 
 

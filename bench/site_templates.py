@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
-import json
 import os
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from envelope import run_and_report
 from extraction import DATA, load_pages, read_html, rouge_lsum
 
 
@@ -90,24 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    result = run(args)
-    result["command"] = " ".join([Path(sys.executable).name, *sys.argv])
-    result["cpus"] = os.cpu_count()
-    result["wall_s"] = round(time.perf_counter() - started, 1)
-    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-    print(f"{'publisher':<18} {'without':>8} {'with':>8} {'blocks removed':>15}")
+    run_and_report(lambda: run(args), _report, args.json)
+    return 0
+
+
+def _report(result: dict[str, Any]) -> str:
+    lines = [f"{'publisher':<18} {'without':>8} {'with':>8} {'blocks removed':>15}"]
     for r in result["rows"]:
-        print(
+        lines.append(
             f"{r['publisher']:<18} {r['without']:8.2f} {r['with']:8.2f} {r['blocks_removed']:15d}"
         )
-    print(f"load average (1 min): {result['load_average'][0]} before, {result['load_average'][1]}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print()
-    print(json.dumps(result, indent=2))
-    return 0
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
