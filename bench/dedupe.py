@@ -79,7 +79,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from envelope import run_and_report
+from envelope import run_and_report, table
 from progleton.dedupe import near
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench"
@@ -529,25 +529,6 @@ def _rows(scores: dict[str, Score]) -> list[dict[str, Any]]:
     return rows
 
 
-def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> str:
-    def cell(value: Any, fmt: str) -> str:
-        return "-" if value is None else fmt.format(value)
-
-    lines = [[name for name, _, _ in columns]]
-    for r in rows:
-        lines.append([cell(r.get(key), fmt) for _, key, fmt in columns])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(columns))]
-    text = [
-        "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
-    text.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(text)
-
-
 def _report(result: dict[str, Any]) -> str:
     cols = [
         ("case", "case", "{}"), ("cases", "cases", "{}"), ("found", "found", "{}"),
@@ -560,7 +541,7 @@ def _report(result: dict[str, Any]) -> str:
         f"near: {st['shingle_words']}-word shingles, {st['num_perm']} slots = {st['bands']} bands"
         f" × {st['rows']} rows, containment ≥ {st['containment']} (or ≥ {st['partial_containment']}"
         f" with ≥ {st['long_shared']} shared), min {st['min_words']} words",
-        _table(result["rows"], cols),
+        table(result["rows"], cols),
         "",
         f"originals {result['originals']} ({result['short_originals']} short, not indexed), "
         f"comparable copies {result['copies']}, short copies {sum(result['short_copies'].values())}"
@@ -622,7 +603,7 @@ def _report(result: dict[str, Any]) -> str:
             ("hard-neg FP", "fp_hard", "{}"), ("fingerprints/s", "fps", "{}"),
             ("queries/s", "qps", "{}"), ("bytes/article", "bytes", "{}"),
         ]  # fmt: skip
-        out += ["", _table(rows, cols2)]
+        out += ["", table(rows, cols2)]
     return "\n".join(out)
 
 

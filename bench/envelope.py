@@ -38,3 +38,24 @@ def run_and_report(
     print()
     print(text)
     return result
+
+
+def table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> str:
+    """Rows as a text table: `columns` are (heading, key, format); missing values print as -."""
+
+    def cell(value: Any, fmt: str) -> str:
+        return "-" if value is None else fmt.format(value)
+
+    lines = [[name for name, _, _ in columns]]
+    for r in rows:
+        lines.append([cell(r.get(key), fmt) for _, key, fmt in columns])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(columns))]
+    text = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
+    ]
+    text.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(text)

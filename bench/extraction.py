@@ -63,7 +63,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from envelope import run_and_report
+from envelope import run_and_report, table
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 ALL = [
@@ -474,25 +474,6 @@ def published_rows(data: Path) -> list[dict[str, Any]]:
 # --- report ----------------------------------------------------------------------------------
 
 
-def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> str:
-    def cell(value: Any, fmt: str) -> str:
-        return "-" if value is None else fmt.format(value)
-
-    lines = [[name for name, _, _ in columns]]
-    for r in rows:
-        lines.append([cell(r.get(key), fmt) for _, key, fmt in columns])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(columns))]
-    text = [
-        "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
-    text.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(text)
-
-
 def report(result: dict[str, Any]) -> str:
     """The printed table."""
     speed = {s["tool"]: s for s in result.get("speed", [])}
@@ -521,7 +502,7 @@ def report(result: dict[str, Any]) -> str:
         f"ScrapingHub: {result['pages']['scrapinghub']} pages; Fundus eval set: "
         f"{result['pages']['fundus']} pages; pool of {result['workers']} worker processes",
         "",
-        _table(rows + result.get("published", []), cols),
+        table(rows + result.get("published", []), cols),
     ]
     fails = [f"{r['tool']}: {r['failures']}" for r in result["tools"] if r["failures"]]
     if fails:

@@ -542,19 +542,7 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin
         self, limit: int, before: Cursor | None = None, source_id: int | None = None
     ) -> list[Article]:
         """Newest first, keyset-paginated on (sort_time, id)."""
-        stmt = select(articles)
-        if source_id is not None:
-            stmt = stmt.where(articles.c.source_id == source_id)
-        if before is not None:
-            stmt = stmt.where(
-                or_(
-                    articles.c.sort_time < before.sort_time,
-                    and_(articles.c.sort_time == before.sort_time, articles.c.id < before.id),
-                )
-            )
-        stmt = stmt.order_by(articles.c.sort_time.desc(), articles.c.id.desc()).limit(limit)
-        with self.engine.connect() as conn:
-            return [self._article(r) for r in conn.execute(stmt).mappings()]
+        return self.filtered_articles(limit, before, source_id)
 
     def cursor_for(self, article: Article) -> Cursor:
         """Continue a listing after `article`."""
