@@ -40,6 +40,7 @@ from progleton.extract.lines import (
     line_reason,
     words,
 )
+from progleton.extract.prefilter import may_match
 
 __all__ = [
     "STRONG",
@@ -87,7 +88,9 @@ def appeal_score(text: str) -> float:
         return 0.0
     plain = unquoted(raw)
     low = plain.lower()
-    lexical = sum(w for pat, w in lx.APPEAL_PATTERNS if pat.search(low))
+    lexical = sum(
+        w for pat, w, keys in lx.APPEAL_GUARDED if may_match(keys, low) and pat.search(low)
+    )
     if lexical <= 0:
         return 0.0
     you = len(lx.SECOND_PERSON.findall(low))
@@ -117,11 +120,12 @@ def appeal_score(text: str) -> float:
 def is_cta_label(text: str) -> bool:
     """Short imperative appeal lines: "Support the Guardian", "Join our commenting forum"."""
     t = text.strip()
+    low = t.lower()
     return (
         len(words(t)) <= 10
         and not t.endswith(".")
         and bool(lx.CTA_START.match(t))
-        and any(p.search(t.lower()) for p, _ in lx.APPEAL_PATTERNS)
+        and any(may_match(k, low) and p.search(low) for p, _, k in lx.APPEAL_GUARDED)
     )
 
 

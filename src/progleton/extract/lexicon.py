@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from progleton.extract.prefilter import guarded
+
 _I = re.IGNORECASE
 
 # Appeal / call-to-action lexicon: (pattern, weight). Matched on lower-cased text with quotations
@@ -171,6 +173,8 @@ APPEAL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\bnewsletters?\b", 1.0),
     )
 )
+# The same, each with the literals one of which must occur for it to match (checked first).
+APPEAL_GUARDED = guarded(APPEAL_PATTERNS)
 
 # Imperative call-to-action verbs starting a sentence or clause ("Donate now.", "— join today").
 CTA_START = re.compile(
