@@ -43,7 +43,7 @@ from typing import Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from envelope import run_and_report
+from envelope import run_and_report, table
 from progleton.pagework import extract_and_fingerprint
 from progleton.scale.backfill import run_backfill
 from progleton.sources.warc import WarcFilter, read_warc
@@ -217,20 +217,10 @@ def _table(rows: list[dict[str, Any]]) -> str:
         ("case", "case"), ("workers", "workers"), ("records/articles", "n"), ("s", "seconds"),
         ("per s", "per_s"), ("start-up s", "startup_s"), ("peak RSS MB per worker", "rss"),
     ]  # fmt: skip
-    lines = [[c for c, _ in cols]]
-    for r in rows:
-        r = r | {"n": r.get("records", r.get("articles")), "rss": r.get("peak_rss_mb")}
-        lines.append(["-" if r.get(k) is None else str(r[k]) for _, k in cols])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(cols))]
-    text = [
-        "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
+    shown = [
+        r | {"n": r.get("records", r.get("articles")), "rss": r.get("peak_rss_mb")} for r in rows
     ]
-    text.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(text)
+    return table(shown, [(name, key, "{}") for name, key in cols])
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
