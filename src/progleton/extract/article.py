@@ -20,6 +20,7 @@ from progleton.extract.language import guess_language
 from progleton.extract.metadata import PageMeta, parse_html, read_metadata, site_names
 from progleton.extract.names import clean_authors, clean_publisher, host_name
 from progleton.extract.titles import pick_title
+from progleton.extract.trafmeta import trafilatura_meta
 from progleton.models import Article, utcnow
 
 # Bigger pages are cut before parsing: no article needs more, and lxml time grows with size.
@@ -70,7 +71,7 @@ def extract_article(
     # Second opinions from the page's own JSON-LD copy of the article (recover.py).
     blocks = recover.add_live_updates(blocks, meta.live_updates)
     blocks, _ = recover.check_with_ld_body(blocks, meta.ld_body)
-    _merge_trafilatura_meta(meta, doc, url, now)
+    _merge_trafilatura_meta(meta, tree, url, now)
     title = meta.title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
 
     kept = bp.filter_blocks(blocks, title=title, authors=meta.authors, links=links)
@@ -97,35 +98,33 @@ def extract_article(
     )
 
 
-def _merge_trafilatura_meta(meta: PageMeta, doc: Any, url: str | None, now: datetime) -> None:
+def _merge_trafilatura_meta(meta: PageMeta, tree: Any, url: str | None, now: datetime) -> None:
     """Fill fields the page's own metadata left empty from trafilatura's guesses."""
-    site = getattr(doc, "sitename", None) if doc is not None else None
+    doc = trafilatura_meta(
+        tree, url, author=not meta.authors, date=not meta.published, sitename=not meta.publisher
+    )
     if not meta.publisher:
         # trafilatura falls back to the fetched URL's host, which may be a mirror's IP address;
         # the canonical URL names the real site.
         meta.publisher = (
-            (clean_publisher(site) if isinstance(site, str) else None)
+            (clean_publisher(doc.sitename) if doc.sitename else None)
             or host_name(meta.canonical_url)
             or host_name(url)
         )
     names = site_names(meta, url)
-    if doc is not None and isinstance(doc.title, str) and doc.title.strip():
+    if doc.title:
         meta.titles.append(doc.title)
     meta.title = pick_title(meta.titles, names)
-    if doc is None:
-        return
-    if not meta.authors and isinstance(doc.author, str):
+    if not meta.authors and doc.author:
         meta.authors = clean_authors(re.split(r";", doc.author), meta.publisher, meta.orgs)
-    if not meta.published and isinstance(doc.date, str):
+    if not meta.published and doc.date:
         found = plausible_date(parse_datetime(doc.date), now)
         # Our own htmldate pass already refused a copyright year; so does this fallback.
         meta.published = None if found is None or is_year_only(found) else found
-    if not meta.description and isinstance(doc.description, str) and doc.description.strip():
-        meta.description = doc.description.strip()
-    if not meta.image and isinstance(doc.image, str) and doc.image.startswith("http"):
+    if not meta.description and doc.description:
+        meta.description = doc.description
+    if not meta.image and doc.image and doc.image.startswith("http"):
         meta.image = doc.image
-    if not meta.language and isinstance(doc.language, str):
-        meta.language = doc.language
 
 
 def _language(declared: str | None, body: str) -> str | None:

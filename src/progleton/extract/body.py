@@ -20,9 +20,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 def run_trafilatura(
     html: str, url: str | None, *, favor_precision: bool, fast: bool = False
 ) -> Any:
-    """trafilatura's extraction (a Document with .body and metadata), or None if it failed.
+    """trafilatura's extraction (a Document with .body), or None if it failed.
 
-    `fast` skips trafilatura's own second opinions (its readability and jusText runs).
+    `fast` skips trafilatura's own second opinions (its readability and jusText runs). Its
+    metadata is not read here: `trafmeta.trafilatura_meta` reads only the fields needed.
     """
     # Given the string rather than our tree: its own parser setup scores better on the
     # benchmark, and it prunes whatever tree it is handed.
@@ -30,7 +31,7 @@ def run_trafilatura(
         return trafilatura.bare_extraction(
             html,
             url=url,
-            with_metadata=True,
+            with_metadata=False,
             include_comments=False,
             include_tables=True,
             favor_precision=favor_precision,
