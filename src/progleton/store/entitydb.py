@@ -109,6 +109,9 @@ class EntityStore(Protocol):
     def get_entity(self, entity_id: int) -> StoredEntity | None: ...
     def aliases_of(self, entity_id: int) -> list[str]: ...
     def entities_of_article(self, article_id: int) -> list[tuple[StoredEntity, int]]: ...
+    def story_entities(
+        self, story_id: int, limit: int = 30
+    ) -> list[tuple[StoredEntity, int, int]]: ...
     def entity_articles(self, entity_id: int, limit: int = 30) -> list[Article]: ...
     def co_occurring(self, entity_id: int, limit: int = 15) -> list[tuple[StoredEntity, int]]: ...
     def entity_timeline(self, entity_id: int, limit: int = 60) -> list[tuple[str, int]]: ...
@@ -375,6 +378,33 @@ class EntitiesMixin:
                 .order_by(article_entities.c.first_offset)
             ).mappings()
             return [(_entity(r), int(r["n"])) for r in rows]
+
+    def story_entities(self, story_id: int, limit: int = 30) -> list[tuple[StoredEntity, int, int]]:
+        """The entities a story's articles mention: (entity, articles mentioning it, mentions).
+
+        In most of the story's articles first, then most mentioned; one aggregate query
+        (the story's articles by index, their mention rows by primary key), whatever the
+        story's size.
+        """
+        in_story = (
+            select(
+                article_entities.c.entity_id,
+                func.count().label("n_articles"),
+                func.sum(article_entities.c.mentions).label("n_mentions"),
+            )
+            .join(articles, articles.c.id == article_entities.c.article_id)
+            .where(articles.c.story_id == story_id)
+            .group_by(article_entities.c.entity_id)
+            .subquery()
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entities, in_story.c.n_articles, in_story.c.n_mentions)
+                .join(in_story, in_story.c.entity_id == entities.c.id)
+                .order_by(in_story.c.n_articles.desc(), in_story.c.n_mentions.desc(), entities.c.id)
+                .limit(limit)
+            ).mappings()
+            return [(_entity(r), int(r["n_articles"]), int(r["n_mentions"])) for r in rows]
 
     def entity_articles(self, entity_id: int, limit: int = 30) -> list[Article]:
         """Recent articles mentioning the entity, newest first."""

@@ -26,6 +26,7 @@ from progleton.web.deps import (
     SettingsDep,
     StoreDep,
 )
+from progleton.web.enrichment import article_enrichment, story_enrichment
 from progleton.web.filters import (
     ChoicesCache,
     FilterChoices,
@@ -287,6 +288,7 @@ def article_page(
             "copies": [card(c) for c in copies],
             "history": store.title_history(article_id),
             "story": story if story and story.article_count > 1 else None,
+            **article_enrichment(store, article_id),
         },
     )
 
@@ -338,6 +340,7 @@ def story_page(
             "coverage": coverage(articles),
             "feeds": [feed_link("Coverage of this story", f"/stories/{story_id}/feed")],
             "copies": sum(1 for a in articles if a.duplicate_of is not None),
+            **story_enrichment(store, story_id),
         },
     )
 
