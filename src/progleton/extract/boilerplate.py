@@ -38,6 +38,7 @@ from progleton.extract.lines import (
     is_ui_label,
     label,
     line_reason,
+    word_count,
     words,
 )
 from progleton.extract.prefilter import may_match
@@ -60,6 +61,7 @@ __all__ = [
     "is_prose",
     "is_ui_label",
     "line_reason",
+    "word_count",
     "words",
 ]
 
@@ -122,7 +124,7 @@ def is_cta_label(text: str) -> bool:
     t = text.strip()
     low = t.lower()
     return (
-        len(words(t)) <= 10
+        word_count(t) <= 10
         and not t.endswith(".")
         and bool(lx.CTA_START.match(t))
         and any(may_match(k, low) and p.search(low) for p, _, k in lx.APPEAL_GUARDED)
@@ -142,7 +144,7 @@ def is_publisher_voice(text: str) -> bool:
 def is_prose(block: Block) -> bool:
     """Clearly news prose: a real sentence-paragraph that neither asks nor speaks as 'we'."""
     t = block.text
-    if block.kind not in ("p", "quote") or len(words(t)) < 15 or not ends_sentence(t):
+    if block.kind not in ("p", "quote") or word_count(t) < 15 or not ends_sentence(t):
         return False
     plain = unquoted(t).lower()
     return (
@@ -193,7 +195,7 @@ def explain(
     def short(i: int) -> bool:
         # A heading or label; next to an appeal it is the appeal's, but a run of them is a list.
         b = blocks[i]
-        return is_headline_like(b.text) and len(words(b.text)) <= 8 and not is_prose(b)
+        return is_headline_like(b.text) and word_count(b.text) <= 8 and not is_prose(b)
 
     i = 0
     while i < n:
@@ -248,7 +250,7 @@ def is_body_text(block: Block) -> bool:
     t = block.text
     return (
         block.kind in ("p", "quote", "item")
-        and len(words(t)) >= 12
+        and word_count(t) >= 12
         and ends_sentence(t)
         and appeal_score(t) < 1.5
         and not is_publisher_voice(t)
@@ -259,7 +261,7 @@ def _resumes(blocks: Sequence[Block], i: int) -> bool:
     """Body text clearly resumes at i: a reported or long paragraph, or two in a row."""
     if not is_body_text(blocks[i]):
         return False
-    if lx.REPORTING.search(unquoted(blocks[i].text)) or len(words(blocks[i].text)) >= 30:
+    if lx.REPORTING.search(unquoted(blocks[i].text)) or word_count(blocks[i].text) >= 30:
         return True
     return i + 1 < len(blocks) and is_body_text(blocks[i + 1])
 

@@ -7,6 +7,7 @@ repeated buttons, bylines at the head) are in structure.py; appeals in boilerpla
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -42,6 +43,12 @@ class Block:
 def words(text: str) -> list[str]:
     """Word tokens, keeping contractions together."""
     return _WORD.findall(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def word_count(text: str) -> int:
+    """len(words(text)), remembered: the line rules ask it of the same lines many times."""
+    return len(_WORD.findall(text))
 
 
 def ends_sentence(text: str) -> bool:
@@ -104,19 +111,19 @@ def is_meta_line(text: str) -> bool:
 
 def is_footer(text: str) -> bool:
     """Copyright and site footers: "© 2024 X. All rights reserved", "X News @2023"."""
-    return len(words(text)) <= 20 and bool(lx.FOOTER.search(text))
+    return word_count(text) <= 20 and bool(lx.FOOTER.search(text))
 
 
 def is_chrome(text: str) -> bool:
     """Aggregator pointers: "Read Entire Article", "Source: X", "Continue reading at X"."""
     t = text.strip()
-    return len(words(t)) <= 16 and bool(lx.CHROME.match(t))
+    return word_count(t) <= 16 and bool(lx.CHROME.match(t))
 
 
 def is_link_out(text: str) -> bool:
     """ "Read more: <other headline>", "Related: ...", or a line that is mostly bare URLs."""
     t = text.strip()
-    if len(words(t)) > 30:
+    if word_count(t) > 30:
         return False
     urls = sum(len(u) for u in _URL.findall(t))
     return bool(lx.LINK_OUT.match(t)) or urls > 0.4 * len(t)
@@ -130,18 +137,18 @@ def is_link_list_heading(text: str) -> bool:
 
 def is_headline_like(text: str) -> bool:
     """Short and not ending like a sentence: a heading, a teaser title, a label."""
-    return len(words(text)) <= 14 and not ends_sentence(text)
+    return word_count(text) <= 14 and not ends_sentence(text)
 
 
 def is_policy(text: str) -> bool:
     """Standards and letters policies, sponsor notes: the publisher's small print."""
-    return len(words(text)) <= 80 and bool(lx.POLICY.search(text.strip()))
+    return word_count(text) <= 80 and bool(lx.POLICY.search(text.strip()))
 
 
 def is_contact(text: str) -> bool:
     """ "Email: desk@example.com", or a short line that is mostly an e-mail address."""
     t = text.strip()
-    if len(words(t)) > 12:
+    if word_count(t) > 12:
         return False
     found = lx.EMAIL.findall(t)
     return bool(lx.CONTACT.match(t)) or (bool(found) and sum(map(len, found)) > 0.5 * len(t))
@@ -150,13 +157,13 @@ def is_contact(text: str) -> bool:
 def is_promo_heading(text: str) -> bool:
     """ "Pick Six Newsletter", "How to listen to The Weekly Podcast"."""
     t = text.strip()
-    return len(words(t)) <= 10 and not ends_sentence(t) and bool(lx.PROMO_HEADING.match(t))
+    return word_count(t) <= 10 and not ends_sentence(t) and bool(lx.PROMO_HEADING.match(t))
 
 
 def is_credit(text: str) -> bool:
     """Photo credits and captions as paragraphs: "Credit: X/AFP", "Cover image: ..."."""
     t = text.strip()
-    n = len(words(t))
+    n = word_count(t)
     return (n <= 30 and bool(lx.CREDIT.match(t))) or (n <= 50 and bool(lx.CAPTION_CREDIT.search(t)))
 
 

@@ -16,7 +16,7 @@ from collections.abc import Collection, Sequence
 from progleton.extract import lexicon as lx
 from progleton.extract import lexicon_meta as lm
 from progleton.extract.dates import ABSOLUTE
-from progleton.extract.lines import Block, ends_sentence, is_headline_like, label, words
+from progleton.extract.lines import Block, ends_sentence, is_headline_like, label, word_count
 from progleton.extract.names import is_person_name
 
 _NOT_NAME = (
@@ -62,7 +62,7 @@ def is_byline(text: str, author_keys: Collection[str] = ()) -> bool:
     if label(t) in author_keys:
         return True
     rest = _BYLINE_LEAD.sub("", t)
-    if rest == t or len(words(t)) > 12 or ends_sentence(t):
+    if rest == t or word_count(t) > 12 or ends_sentence(t):
         return False
     parts = [p for p in _NAME_SPLIT.split(rest) if p]
     return bool(parts) and all(is_person_name(p) or label(p) in author_keys for p in parts)
@@ -72,7 +72,7 @@ def is_bio(text: str, author_keys: Collection[str] = ()) -> bool:
     """An author's bio box: "<Name> is a writer for X", with contact details or the byline."""
     t = text.strip()
     match = lx.BIO_START.match(t)
-    if not match or len(words(t)) > 80:
+    if not match or word_count(t) > 80:
         return False
     name = label(t.split(" is ", 1)[0])
     return bool(lx.BIO_CONTACT.search(t)) or name in author_keys
@@ -105,11 +105,11 @@ def _head(blocks: Sequence[Block], reasons: list[str | None], author_keys: set[s
     """Kickers, bylines and role lines above the first paragraph of the story."""
     for i in range(min(len(blocks), _HEAD)):
         t = blocks[i].text.strip()
-        if len(words(t)) >= 12 and ends_sentence(t):
+        if word_count(t) >= 12 and ends_sentence(t):
             return  # the story has started
         if reasons[i] is not None:
             continue
-        if len(words(t)) <= 3 and label(t) in lm.SECTION_LABELS:
+        if word_count(t) <= 3 and label(t) in lm.SECTION_LABELS:
             reasons[i] = "kicker"
         elif is_byline(t, author_keys):
             reasons[i] = "byline"
@@ -127,7 +127,7 @@ def _link_runs(blocks: Sequence[Block], reasons: list[str | None], links: Collec
 
     def is_link(i: int) -> bool:
         t = blocks[i].text
-        return 2 <= len(words(t)) <= 30 and " ".join(t.split()).lower() in links
+        return 2 <= word_count(t) <= 30 and " ".join(t.split()).lower() in links
 
     i, n = 0, len(blocks)
     while i < n:

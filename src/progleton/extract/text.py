@@ -94,7 +94,7 @@ def extract_text_dump(text: str, now: datetime, url: str | None = None) -> Artic
         line = unit.text.strip()
         if head:
             byline = _BYLINE.match(line)
-            if byline and len(bp.words(line)) <= 12:
+            if byline and bp.word_count(line) <= 12:
                 authors.extend(clean_authors([byline.group("names")]))
                 continue
             if published is None and (bp.is_meta_line(line) or _dated_line(line)):
@@ -155,7 +155,7 @@ def _find_title(units: list[bp.Block], skip: str | None) -> int | None:
             continue
         if skip and line.lower().removeprefix("the ") == skip.lower().removeprefix("the "):
             continue
-        n = len(bp.words(line))
+        n = bp.word_count(line)
         if 2 <= n <= 30 and (not line.endswith(".") or n <= 20):
             return i
         return None
@@ -163,7 +163,7 @@ def _find_title(units: list[bp.Block], skip: str | None) -> int | None:
 
 
 def _dated_line(line: str) -> bool:
-    return len(bp.words(line)) <= 12 and bool(_DATE_CUE.search(line))
+    return bp.word_count(line) <= 12 and bool(_DATE_CUE.search(line))
 
 
 def _any_dated_line(units: list[bp.Block], now: datetime) -> datetime | None:
