@@ -103,7 +103,9 @@ def test_get_article(world: World) -> None:
         "description",
         "title_history",
         "copies",
+        "topics",
     }
+    assert body["topics"] == []  # stored without categories
     assert len(body["paragraphs"]) == 3
     assert body["text"] == "\n\n".join(body["paragraphs"])
     assert body["authors"] == ["Anna Ivanova", "Boris Petrov"]

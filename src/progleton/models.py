@@ -55,6 +55,8 @@ class FeedEntry:
     summary: str = ""
     authors: list[str] = field(default_factory=list)
     content_html: str | None = None
+    #: The entry's categories (RSS/Atom <category>, JSON Feed tags), cleaned (`extract.topics`).
+    topics: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -88,6 +90,9 @@ class Article:
     #: None when the page reads as a whole article; "paywall" when the publisher shows only a
     #: teaser to visitors without a subscription (labelled, never bypassed).
     access: str | None = None
+    #: What the article is about, as the publisher labels it (feed categories, the page's
+    #: article:section/article:tag), cleaned and at most `extract.topics.MAX_TOPICS`.
+    topics: list[str] = field(default_factory=list)
     # Set by the store.
     id: int | None = None
     source_id: int | None = None

@@ -48,6 +48,7 @@ from progleton.extract import extract_article, extract_text_dump
 from progleton.extract.access import PAYWALL
 from progleton.extract.names import clean_authors, host_name
 from progleton.extract.titles import strip_site_suffix
+from progleton.extract.topics import normalize_topics
 from progleton.fetch import Fetcher, RobotsCache
 from progleton.models import (
     Article,
@@ -315,8 +316,10 @@ class Pipeline:
         self._policy = SchedulePolicy.from_settings(settings)
         self._rng = random.Random()
         self._ranked: tuple[float, list[Story]] | None = None
-        # Front-page filters: (source, language) -> (when, matching story -> article ids).
-        self._matches: dict[tuple[int | None, str | None], tuple[float, dict[int, list[int]]]] = {}
+        # Front-page filters: (source, language, topic) -> (when, matching story -> article ids).
+        self._matches: dict[
+            tuple[int | None, str | None, str | None], tuple[float, dict[int, list[int]]]
+        ] = {}
         #: This process's name on the sources it claims (host, pid and a random part).
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -803,12 +806,14 @@ class Pipeline:
         *,
         source_id: int | None = None,
         language: str | None = None,
+        topic: str | None = None,
     ) -> tuple[list[Story], bool]:
         """Ranked stories `offset` to `offset + limit`, leads filled in; and whether more follow.
 
         The newest `rank_candidates` stories (by their latest article) are ranked at `now`;
         the ranking is reused for `rank_cache_seconds`. Filters keep the stories with an
-        article from `source_id` / in `language`; such a story's lead is a matching article.
+        article from `source_id` / in `language` / labelled `topic` (a topic key); such a
+        story's lead is a matching article.
         """
         cached = self._ranked
         fresh = cached is not None and time.monotonic() - cached[0] < (
@@ -821,10 +826,10 @@ class Pipeline:
             ranked = rank(candidates, now, self.rank_params())
             self._ranked = (time.monotonic(), ranked)
         matches: dict[int, list[int]] = {}
-        if source_id is not None or language:
+        if source_id is not None or language or topic:
             # Filtering the shared ranking (rather than ranking per filter) keeps one ranking
             # per cache period whatever filters readers pick.
-            matches = self._story_matches(source_id, language)
+            matches = self._story_matches(source_id, language, topic)
             ranked = [s for s in ranked if s.id in matches]
         # Copies: the cached stories are shared between requests (threads).
         page = [replace(s) for s in ranked[offset : offset + limit]]
@@ -837,13 +842,15 @@ class Pipeline:
             s.lead = leads.get(s.lead_article_id)
         return page, len(ranked) > offset + limit
 
-    def _story_matches(self, source_id: int | None, language: str | None) -> dict[int, list[int]]:
+    def _story_matches(
+        self, source_id: int | None, language: str | None, topic: str | None = None
+    ) -> dict[int, list[int]]:
         """Candidate stories matching a filter, reused for `rank_cache_seconds` like the ranking."""
-        key = (source_id, language.lower() if language else None)
+        key = (source_id, language.lower() if language else None, topic or None)
         cached = self._matches.get(key)
         if cached is not None and time.monotonic() - cached[0] < self.settings.rank_cache_seconds:
             return cached[1]
-        found = self.store.story_matches(self.settings.rank_candidates, source_id, language)
+        found = self.store.story_matches(self.settings.rank_candidates, source_id, language, topic)
         if len(self._matches) >= 256:  # bounded: filter values come from request parameters
             self._matches.clear()
         self._matches[key] = (time.monotonic(), found)
@@ -1054,6 +1061,8 @@ def merge_entry(article: Article, entry: FeedEntry, source: Source, final_url: s
         article.authors = clean_authors(entry.authors, article.publisher)
     if not article.description and entry.summary:
         article.description = entry.summary[:500]
+    # The feed's categories first (the publisher chose them for this entry), then the page's.
+    article.topics = normalize_topics([*entry.topics, *article.topics])
     article.credit = wire_credit(article.text) or canonical_credit(
         article.url, article.canonical_url
     )

@@ -95,6 +95,7 @@ def extract_article(
         publisher=meta.publisher,
         description=meta.description,
         access=page_access(tree, len(body_text)),
+        topics=meta.topics,
     )
 
 

@@ -22,6 +22,7 @@ from progleton.extract.dates import is_year_only, parse_datetime, plausible_date
 from progleton.extract.language import normalize_code
 from progleton.extract.names import clean_authors, clean_publisher, host_name
 from progleton.extract.titles import headline_h1, pick_title, strip_site_suffix
+from progleton.extract.topics import normalize_topics
 
 __all__ = ["PageMeta", "parse_html", "read_metadata", "site_names", "strip_site_suffix"]
 
@@ -68,6 +69,8 @@ class PageMeta:
     ld_body: str | None = None
     # A live blog's updates as stated in JSON-LD (liveBlogUpdate): (headline, body) pairs.
     live_updates: list[tuple[str, str]] = field(default_factory=list)
+    # The page's section and tags (article:section, then article:tag), cleaned.
+    topics: list[str] = field(default_factory=list)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -130,6 +133,7 @@ def read_metadata(
     page.title = pick_title(titles, site_names(page, url, raw_site))
     page.ld_body = _ld_body(ld)
     page.live_updates = _live_updates(ld)
+    page.topics = normalize_topics([*meta.get("article:section", []), *meta.get("article:tag", [])])
     return page
 
 

@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from progleton.errors import NotAFeed
+from progleton.extract.topics import normalize_topics
 from progleton.models import FeedEntry, ParsedFeed
 from progleton.sources.entries import (
     SUMMARY_LIMIT,
@@ -80,6 +81,7 @@ def _entry(item: dict[str, Any], base: str) -> FeedEntry:
         summary=truncate(summary, SUMMARY_LIMIT),
         authors=_authors(item) or [],
         content_html=content_html,
+        topics=normalize_topics(item["tags"] if isinstance(item.get("tags"), list) else []),
     )
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from time import struct_time
 from typing import Any
 
+from progleton.extract.topics import normalize_topics
 from progleton.models import FeedEntry
 from progleton.sources.entries import SUMMARY_LIMIT, TITLE_LIMIT, synthetic_guid
 from progleton.sources.links import entry_url
@@ -54,6 +55,16 @@ def authors(obj: Any) -> list[str]:
     if not any(names) and isinstance(obj.get("author"), str):
         names = [squash(obj["author"])]
     return list(dict.fromkeys(n for n in names if n))
+
+
+def categories(e: Any) -> list[str]:
+    """An entry's categories: RSS <category> and <dc:subject>, Atom <category> (its human
+    `label` when it has one, else its `term`), cleaned into topics."""
+    raw: list[object] = []
+    for tag in e.get("tags") or []:
+        if hasattr(tag, "get"):
+            raw.append(tag.get("label") or tag.get("term"))
+    return normalize_topics(raw)
 
 
 def _content_html(entry: Any) -> str | None:
@@ -99,6 +110,7 @@ def entry(e: Any, base: str, kind: str) -> FeedEntry:
         summary=truncate(summary, SUMMARY_LIMIT),
         authors=authors(e),
         content_html=content_html,
+        topics=categories(e),
     )
 
 

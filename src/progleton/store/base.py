@@ -174,7 +174,7 @@ class Store(Protocol):
         """Mark a feed entry as a duplicate of an already stored article."""
 
     def get_article(self, article_id: int) -> Article | None:
-        """One article by id."""
+        """One article by id, with its topics."""
 
     def latest_articles(
         self, limit: int, before: Cursor | None = None, source_id: int | None = None
@@ -233,7 +233,11 @@ class Store(Protocol):
 
     # -- filtered listings (store.listing) -----------------------------------------------
     def story_matches(
-        self, candidates: int, source_id: int | None = None, language: str | None = None
+        self,
+        candidates: int,
+        source_id: int | None = None,
+        language: str | None = None,
+        topic: str | None = None,
     ) -> dict[int, list[int]]:
         """Newest `candidates` stories with an article matching the filters -> those ids."""
 
@@ -243,14 +247,21 @@ class Store(Protocol):
     def source_choices(self) -> list[FilterChoice]:
         """Sources that have articles, by title."""
 
+    def topic_choices(self, candidates: int, limit: int = 40) -> list[FilterChoice]:
+        """The most common topics (keys, labels, article counts) in the newest stories."""
+
+    def topics_of(self, article_ids: Iterable[int]) -> dict[int, list[str]]:
+        """The topics of each given article that has any."""
+
     def filtered_articles(
         self,
         limit: int,
         before: Cursor | None = None,
         source_id: int | None = None,
         language: str | None = None,
+        topic: str | None = None,
     ) -> list[Article]:
-        """Newest first, keyset-paginated, optionally by source and language."""
+        """Newest first, keyset-paginated, optionally by source, language and topic."""
 
     def search_newest(self, query: str, limit: int) -> list[Article]:
         """The newest matches of a search query (operators honoured), newest first."""

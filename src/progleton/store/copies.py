@@ -37,6 +37,7 @@ from progleton.store.schema import (
     dedupe_queue,
     feed_entries,
 )
+from progleton.store.topicdb import add_topics
 
 #: Candidates checked per new article (those sharing the most bands): bounds the cost of a
 #: text that shares boilerplate-like passages with thousands of stored ones.
@@ -271,6 +272,7 @@ class CopiesMixin:
                 values["body"] = article.text
             if values:
                 conn.execute(update(articles).where(articles.c.id == article_id).values(**values))
+            add_topics(conn, article_id, article.topics)
             if source_id is not None and guid is not None and entry_title is not None:
                 conn.execute(
                     update(feed_entries)

@@ -1,7 +1,8 @@
 """Filtered listings for the site: front-page filters, filter choices, newest-first search.
 
 The front page ranks the newest stories once and reuses the ranking; filters (language,
-source) are applied afterwards by story id, so one query per filter serves every page of it.
+source, topic) are applied afterwards by story id, so one query per filter serves every page
+of it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
 from progleton.models import Article
 from progleton.store.base import Cursor
 from progleton.store.query import SEARCH_CANDIDATES, parse_query
 from progleton.store.rows import article_from_row
-from progleton.store.schema import articles, sources, stories
+from progleton.store.schema import article_topics, articles, sources, stories
+from progleton.store.topicdb import topic_condition
 
 # The article columns the models read: never PostgreSQL's large generated `search` vector.
 _COLUMNS = ", ".join(f"a.{c.name}" for c in articles.columns)
@@ -25,7 +28,7 @@ _COLUMNS = ", ".join(f"a.{c.name}" for c in articles.columns)
 class FilterChoice:
     """One value a listing can be filtered by, with how many articles carry it."""
 
-    value: str  # a language code ("en") or a source id as text
+    value: str  # a language code ("en"), a source id as text or a topic key
     label: str
     count: int
 
@@ -37,13 +40,26 @@ def language_condition(language: str) -> ColumnElement[bool]:
     return or_(lang == code, lang.like(f"{code}-%"))
 
 
-def _article_filter(source_id: int | None, language: str | None) -> list[ColumnElement[bool]]:
+def _article_filter(
+    source_id: int | None, language: str | None, topic: str | None = None
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if source_id is not None:
         where.append(articles.c.source_id == source_id)
     if language:
         where.append(language_condition(language))
+    if topic:
+        where.append(topic_condition(topic))
     return where
+
+
+def _newest_stories(candidates: int) -> Subquery:
+    return (
+        select(stories.c.id)
+        .order_by(stories.c.last_seen.desc(), stories.c.id.desc())
+        .limit(candidates)
+        .subquery()
+    )
 
 
 class ListingMixin:
@@ -52,7 +68,11 @@ class ListingMixin:
     engine: Engine
 
     def story_matches(
-        self, candidates: int, source_id: int | None = None, language: str | None = None
+        self,
+        candidates: int,
+        source_id: int | None = None,
+        language: str | None = None,
+        topic: str | None = None,
     ) -> dict[int, list[int]]:
         """Among the newest `candidates` stories, those with an article matching the filters.
 
@@ -68,7 +88,7 @@ class ListingMixin:
         stmt = (
             select(articles.c.story_id, articles.c.id)
             .join(newest, newest.c.id == articles.c.story_id)
-            .where(*_article_filter(source_id, language))
+            .where(*_article_filter(source_id, language, topic))
             .order_by(
                 articles.c.story_id,
                 articles.c.duplicate_of.is_not(None),
@@ -109,6 +129,33 @@ class ListingMixin:
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return [FilterChoice(code, code, n) for code, n in ordered]
 
+    def topic_choices(self, candidates: int, limit: int = 40) -> list[FilterChoice]:
+        """The `limit` most common topics of the articles in the newest `candidates` stories.
+
+        Each topic's label is its most common spelling; the count is of articles.
+        """
+        newest = _newest_stories(candidates)
+        stmt = (
+            select(article_topics.c.topic_key, article_topics.c.topic, func.count().label("n"))
+            .select_from(article_topics)
+            .join(articles, articles.c.id == article_topics.c.article_id)
+            .join(newest, newest.c.id == articles.c.story_id)
+            .group_by(article_topics.c.topic_key, article_topics.c.topic)
+        )
+        totals: dict[str, int] = {}
+        spellings: dict[str, list[tuple[int, str]]] = {}
+        with self.engine.connect() as conn:
+            for key, label, n in conn.execute(stmt):
+                totals[key] = totals.get(key, 0) + int(n)
+                spellings.setdefault(key, []).append((int(n), label))
+
+        def label_of(key: str) -> str:
+            # Most used; on a tie the capitalised one ("Climate" over "climate"), then any.
+            return max(spellings[key], key=lambda s: (s[0], s[1][:1].isupper(), s[1]))[1]
+
+        ordered = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [FilterChoice(key, label_of(key), n) for key, n in ordered]
+
     def source_choices(self) -> list[FilterChoice]:
         """Every source that has articles, by title."""
         stmt = (
@@ -127,9 +174,11 @@ class ListingMixin:
         before: Cursor | None = None,
         source_id: int | None = None,
         language: str | None = None,
+        topic: str | None = None,
     ) -> list[Article]:
-        """Newest first, keyset-paginated on (sort_time, id), optionally by source and language."""
-        stmt = select(articles).where(*_article_filter(source_id, language))
+        """Newest first, keyset-paginated on (sort_time, id), optionally by source, language
+        and topic."""
+        stmt = select(articles).where(*_article_filter(source_id, language, topic))
         if before is not None:
             stmt = stmt.where(
                 or_(

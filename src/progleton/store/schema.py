@@ -191,6 +191,18 @@ article_titles = Table(
     Index("ix_article_titles_article", "article_id", "id"),
 )
 
+# What an article is about, as its publisher labels it (feed categories, article:section):
+# `topic` as first stated, `topic_key` its case-folded form (what filters compare).
+article_topics = Table(
+    "article_topics",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("topic_key", Text, nullable=False),
+    Column("topic", Text, nullable=False),
+    PrimaryKeyConstraint("article_id", "topic_key", name="pk_article_topics"),
+    Index("ix_article_topics_key", "topic_key", "article_id"),
+)
+
 # Stories: ids come from the clusterer (its state is saved with them, in one transaction).
 stories = Table(
     "stories",

@@ -51,6 +51,7 @@ from progleton.store.schema import (
     stage_locks,
 )
 from progleton.store.storydb import StoriesMixin
+from progleton.store.topicdb import TopicsMixin, add_topics
 from progleton.store.warcdb import WarcMixin
 
 # Private-use characters mark snippet highlights so article text can be HTML-escaped
@@ -59,7 +60,7 @@ HL_OPEN, HL_CLOSE = "\ue000", "\ue001"
 _ADJACENT_MARKS = re.compile(r"</mark>([ \t]+)<mark>")
 
 
-class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin):
+class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, TopicsMixin, WarcMixin, EntitiesMixin):
     """`Store` over any SQLAlchemy engine; subclasses create the engine and search text."""
 
     url: str
@@ -445,6 +446,8 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin
                 ).scalar_one()
                 if fingerprint is not None:
                     self._keep_fingerprint(conn, article_id, fingerprint)
+            # Also for an article stored before: another feed's categories add to its topics.
+            add_topics(conn, article_id, article.topics)
             if source_id is not None and guid is not None:
                 self._mark_entry(
                     conn, source_id, guid, article.url, article_id, created, now, entry_title
@@ -516,8 +519,9 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin
         return found
 
     def link_entry(self, source_id: int, entry: FeedEntry, article_id: int) -> None:
-        """Record the entry as a duplicate of a stored article."""
+        """Record the entry as a duplicate of a stored article (its categories add topics)."""
         with self.engine.begin() as conn:
+            add_topics(conn, article_id, entry.topics)
             self._mark_entry(
                 conn,
                 source_id,
@@ -532,11 +536,15 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, WarcMixin, EntitiesMixin
     _article = staticmethod(article_from_row)
 
     def get_article(self, article_id: int) -> Article | None:
-        """One article by id."""
+        """One article by id, with its topics."""
         with self.engine.connect() as conn:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings()
             first = row.first()
-        return self._article(first) if first else None
+        if first is None:
+            return None
+        article = self._article(first)
+        article.topics = self.topics_of([article_id]).get(article_id, [])
+        return article
 
     def latest_articles(
         self, limit: int, before: Cursor | None = None, source_id: int | None = None
@@ -687,6 +695,7 @@ def _entry_json(entry: FeedEntry) -> str:
             "published": entry.published.isoformat() if entry.published else None,
             "summary": entry.summary[:2000],
             "authors": entry.authors,
+            "topics": entry.topics,
         },
         ensure_ascii=False,
     )
@@ -702,4 +711,5 @@ def _entry_from_json(raw: str) -> FeedEntry:
         published=datetime.fromisoformat(published) if published else None,
         summary=data.get("summary") or "",
         authors=list(data.get("authors") or []),
+        topics=list(data.get("topics") or []),
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, Table, func, insert, select, text
+from sqlalchemy import Column, Connection, Integer, String, Table, func, insert, select, text
 
 from progleton.errors import StoreError
 from progleton.store.schema import metadata, stage_locks
@@ -80,11 +80,19 @@ def _canonical(value: Any) -> str:
     return repr(value)
 
 
+def _bytewise(conn: Connection, column: Column[Any]) -> Any:
+    """`column` for ORDER BY in code-point order on every backend (text keys such as
+    article_topics.topic_key): SQLite compares bytes, PostgreSQL its collation unless told."""
+    if conn.dialect.name == "postgresql" and isinstance(column.type, String):
+        return column.collate("C")
+    return column
+
+
 def checksum(conn: Connection, table: Table) -> tuple[int, str]:
     """(rows, sha256 over every row in key order) of `table`."""
     key = _key(table)
     cols = list(table.columns)
-    order = [key, *[c for c in table.primary_key.columns if c is not key]]
+    order = [key, *[_bytewise(conn, c) for c in table.primary_key.columns if c is not key]]
     digest = hashlib.sha256()
     rows = 0
     result = conn.execution_options(yield_per=2000).execute(select(*cols).order_by(*order))

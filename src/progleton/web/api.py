@@ -8,9 +8,10 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from progleton import __version__
 from progleton.models import utcnow
-from progleton.store import Cursor
+from progleton.store import Cursor, Store
 from progleton.store.query import approximate
 from progleton.web.deps import PipelineDep, SettingsDep, StoreDep
+from progleton.web.filters import Filters, LangParam, SourceParam, TopicParam, parse_filters
 from progleton.web.schemas import (
     ArticleDetail,
     ArticlePage,
@@ -87,16 +88,47 @@ def get_article(store: StoreDep, article_id: Annotated[int, Path(ge=1, lt=2**31)
 MAX_STORY_PAGES = 100
 
 
-@router.get("/stories", response_model=StoryPage, responses=_ERRORS, summary="Ranked stories")
+def _story_filters(
+    store: Store, source: str | None, lang: str | None, topic: str | None
+) -> Filters:
+    """The front page's filters, with the API's error codes (422 invalid, 404 no source)."""
+    try:
+        filters = parse_filters(source, lang, topic)
+    except HTTPException as exc:
+        raise HTTPException(422, str(exc.detail)) from None
+    if filters.source_id is not None and store.get_source(filters.source_id) is None:
+        raise HTTPException(404, f"no source with id {filters.source_id}")
+    return filters
+
+
+@router.get("/stories", response_model=StoryPage, responses=_NOT_FOUND, summary="Ranked stories")
 def list_stories(
+    store: StoreDep,
     pipeline: PipelineDep,
     settings: SettingsDep,
     limit: Limit = None,
     page: Annotated[int, Query(ge=1, le=MAX_STORY_PAGES, description="1 is the top.")] = 1,
+    source: SourceParam = None,
+    lang: LangParam = None,
+    topic: TopicParam = None,
 ) -> StoryPage:
-    """The front page: stories ranked by independent publishers, recency and growth."""
+    """The front page: stories ranked by independent publishers, recency and growth.
+
+    `source` (a source id), `lang` (a language code; "en" also matches "en-GB") and `topic`
+    (any letter case) keep the stories with an article matching all of them, as the front
+    page's filters do; a kept story's `lead` is then a matching article. An empty value is
+    no filter.
+    """
+    filters = _story_filters(store, source, lang, topic)
     size = limit or settings.page_size
-    stories, more = pipeline.front_page(utcnow(), (page - 1) * size, size)
+    stories, more = pipeline.front_page(
+        utcnow(),
+        (page - 1) * size,
+        size,
+        source_id=filters.source_id,
+        language=filters.language,
+        topic=filters.topic,
+    )
     return StoryPage(
         items=[StoryOut.of(s, ranked=True) for s in stories],
         page=page,

@@ -23,7 +23,13 @@ from progleton import __version__
 from progleton.models import Article
 from progleton.store import Store
 from progleton.web.deps import GET_HEAD, StoreDep
-from progleton.web.filters import LangParam, SourceParam, language_name, parse_filters
+from progleton.web.filters import (
+    LangParam,
+    SourceParam,
+    TopicParam,
+    language_name,
+    parse_filters,
+)
 from progleton.web.present import lang_tag, original_url, publisher_name, safe_image, source_name
 from progleton.web.timefmt import iso
 
@@ -204,8 +210,10 @@ def _absolute(request: Request, path: str) -> str:
     return f"{str(request.base_url).rstrip('/')}{path}"
 
 
-def _newest(store: Store, source: str | None, lang: str | None) -> FeedContent:
-    filters = parse_filters(source, lang)
+def _newest(
+    store: Store, source: str | None, lang: str | None, topic: str | None = None
+) -> FeedContent:
+    filters = parse_filters(source, lang, topic)
     title = "Progleton: newest stories"
     if filters.source_id is not None:
         found = store.get_source(filters.source_id)
@@ -214,24 +222,36 @@ def _newest(store: Store, source: str | None, lang: str | None) -> FeedContent:
         title = f"Progleton: {source_name(found)}"
     if filters.language:
         title += f" in {language_name(filters.language)}"
-    articles = store.filtered_articles(FEED_SIZE, None, filters.source_id, filters.language)
+    if filters.topic:
+        title += f" about {filters.topic}"
+    articles = store.filtered_articles(
+        FEED_SIZE, None, filters.source_id, filters.language, filters.topic
+    )
     return FeedContent(articles, title)
 
 
 @router.api_route("/feed.atom", methods=GET_HEAD, name="atom_feed")
 def atom_feed(
-    request: Request, store: StoreDep, source: SourceParam = None, lang: LangParam = None
+    request: Request,
+    store: StoreDep,
+    source: SourceParam = None,
+    lang: LangParam = None,
+    topic: TopicParam = None,
 ) -> Response:
-    """The newest 50 articles (optionally of one source or language) as Atom 1.0."""
-    return _respond(request, _newest(store, source, lang), "atom")
+    """The newest 50 articles (optionally of one source, language or topic) as Atom 1.0."""
+    return _respond(request, _newest(store, source, lang, topic), "atom")
 
 
 @router.api_route("/feed.json", methods=GET_HEAD, name="json_feed")
 def json_feed(
-    request: Request, store: StoreDep, source: SourceParam = None, lang: LangParam = None
+    request: Request,
+    store: StoreDep,
+    source: SourceParam = None,
+    lang: LangParam = None,
+    topic: TopicParam = None,
 ) -> Response:
-    """The newest 50 articles (optionally of one source or language) as JSON Feed 1.1."""
-    return _respond(request, _newest(store, source, lang), "json")
+    """The newest 50 articles (optionally of one source, language or topic) as JSON Feed 1.1."""
+    return _respond(request, _newest(store, source, lang, topic), "json")
 
 
 def _story(request: Request, store: Store, story_id: int) -> FeedContent:

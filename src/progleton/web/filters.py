@@ -1,4 +1,5 @@
-"""Front-page filters (language, source): parsing the query parameters and the choices shown.
+"""Front-page filters (language, source, topic): parsing the query parameters and the choices
+shown.
 
 The filter form is a plain GET form, so it works without JavaScript; its "All" options send
 empty values, which mean "no filter" rather than a validation error.
@@ -14,13 +15,15 @@ from typing import Annotated
 
 from fastapi import HTTPException, Query
 
+from progleton.extract.topics import MAX_TOPIC_LENGTH, topic_key
 from progleton.store import Store
 from progleton.store.listing import FilterChoice
 
 # A primary language subtag, optionally with a region: "en", "pt-br". Longer tags are not
 # useful as a filter and are refused rather than passed to the database.
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
-CHOICES_TTL = 60.0  # seconds: the lists of languages and sources change slowly
+CHOICES_TTL = 60.0  # seconds: the lists of languages, sources and topics change slowly
+TOPIC_CHOICES = 40  # the most common topics offered in the form
 
 LANGUAGE_NAMES = {
     "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish",
@@ -45,18 +48,31 @@ class Filters:
 
     source_id: int | None = None
     language: str | None = None
+    topic: str | None = None  # a topic key (`extract.topics.topic_key`)
 
     @property
     def active(self) -> bool:
         """True when any filter is set."""
-        return self.source_id is not None or self.language is not None
+        return self.source_id is not None or self.language is not None or self.topic is not None
 
     def params(self) -> dict[str, str | int | None]:
         """The filters as query parameters, for links that keep them."""
-        return {"lang": self.language, "source": self.source_id}
+        return {"lang": self.language, "source": self.source_id, "topic": self.topic}
 
 
-def parse_filters(source: str | None, lang: str | None) -> Filters:
+def parse_topic(topic: str | None) -> str | None:
+    """A topic filter's key; None for no filter; 400 for what cannot be a topic."""
+    if topic is None or not topic.strip():
+        return None
+    key = topic_key(topic)
+    if len(key) > MAX_TOPIC_LENGTH or not key.isprintable():
+        raise HTTPException(
+            400, f"The topic filter must be a topic name of at most {MAX_TOPIC_LENGTH} characters."
+        )
+    return key
+
+
+def parse_filters(source: str | None, lang: str | None, topic: str | None = None) -> Filters:
     """Filters from raw query parameters; 400 for values that cannot be a filter."""
     source_id: int | None = None
     if source is not None and source.strip():
@@ -69,7 +85,7 @@ def parse_filters(source: str | None, lang: str | None) -> Filters:
         language = lang.strip().lower()
         if not _LANG.match(language):
             raise HTTPException(400, "The language filter must be a code such as en or pt-BR.")
-    return Filters(source_id, language)
+    return Filters(source_id, language, parse_topic(topic))
 
 
 SourceParam = Annotated[
@@ -77,6 +93,13 @@ SourceParam = Annotated[
 ]
 LangParam = Annotated[
     str | None, Query(max_length=16, description="Only stories with an article in this language.")
+]
+TopicParam = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Only stories with an article labelled with this topic (any letter case).",
+    ),
 ]
 
 
@@ -86,12 +109,14 @@ class FilterChoices:
 
     languages: list[FilterChoice]
     sources: list[FilterChoice]
+    topics: list[FilterChoice]
 
 
 class ChoicesCache:
     """The filter form's choices, recomputed at most every `CHOICES_TTL` seconds.
 
-    Counting languages and sources takes a query per list; the front page must stay cheap.
+    Counting languages, sources and topics takes a query per list; the front page must stay
+    cheap.
     """
 
     def __init__(self, ttl: float = CHOICES_TTL) -> None:
@@ -112,6 +137,7 @@ class ChoicesCache:
                 FilterChoice(c.value, language_name(c.value), c.count)
                 for c in store.language_choices(candidates)
             ]
-            choices = FilterChoices(languages, store.source_choices())
+            topics = store.topic_choices(candidates, TOPIC_CHOICES)
+            choices = FilterChoices(languages, store.source_choices(), topics)
             self._cached = (time.monotonic(), choices)
             return choices

@@ -33,6 +33,7 @@ from progleton.web.filters import (
     Filters,
     LangParam,
     SourceParam,
+    TopicParam,
     language_name,
     parse_filters,
 )
@@ -106,13 +107,20 @@ def _filter_context(
     if source_obj is not None:
         described.append(f"from {source_name(source_obj)}")
     # A filter value not among the choices (a source whose articles fell out of the
-    # candidates, a rare language) stays selectable, so the form shows what is applied.
+    # candidates, a rare language or topic) stays selectable, so the form shows what is applied.
     languages = list(choices.languages)
     if filters.language and all(c.value != filters.language for c in languages):
         languages.append(FilterChoice(filters.language, language_name(filters.language), 0))
     sources = list(choices.sources)
     if source_obj is not None and all(c.value != str(source_obj.id) for c in sources):
         sources.append(FilterChoice(str(source_obj.id), source_name(source_obj), 0))
+    topics = list(choices.topics)
+    if filters.topic:
+        chosen = next((c for c in topics if c.value == filters.topic), None)
+        if chosen is None:
+            chosen = FilterChoice(filters.topic, filters.topic, 0)
+            topics.append(chosen)
+        described.append(f"about {chosen.label}")
     params = filters.params()
     return {
         "filters": filters,
@@ -120,6 +128,7 @@ def _filter_context(
         "filter_text": " ".join(described),
         "filter_languages": languages,
         "filter_sources": sources,
+        "filter_topics": topics,
         "filter_action": base,
         "feeds": [feed_link("Newest articles " + " ".join(described), "/feed", **params)]
         if filters.active
@@ -143,6 +152,7 @@ def _ranked_front_page(
         size,
         source_id=filters.source_id,
         language=filters.language,
+        topic=filters.topic,
     )
     if not stories and page > 1:
         raise HTTPException(404, "There are no more stories; the front page starts at page 1.")
@@ -184,13 +194,15 @@ def front_page(
     before: Annotated[str | None, Query(max_length=64)] = None,
     source: SourceParam = None,
     lang: LangParam = None,
+    topic: TopicParam = None,
     page: Annotated[int, Query(ge=1, le=MAX_FRONT_PAGES)] = 1,
 ) -> HTMLResponse:
     """Top stories, ranked (once the story stage has run); else newest articles.
 
-    `lang` and `source` keep the stories with an article in that language / from that source.
+    `lang`, `source` and `topic` keep the stories with an article in that language / from
+    that source / labelled with that topic.
     """
-    filters = parse_filters(source, lang)
+    filters = parse_filters(source, lang, topic)
     if before is None and store.count_stories() > 0:
         ctx = _filter_context(store, filters, choices.get(store, settings.rank_candidates), "/")
         return _ranked_front_page(request, pipeline, settings, renderer, page, filters, ctx)
@@ -207,9 +219,11 @@ def latest_page(
     before: Annotated[str | None, Query(max_length=64)] = None,
     source: SourceParam = None,
     lang: LangParam = None,
+    topic: TopicParam = None,
 ) -> HTMLResponse:
-    """Newest articles first, keyset-paginated with `?before=<cursor>`; `lang`, `source` filter."""
-    filters = parse_filters(source, lang)
+    """Newest articles first, keyset-paginated with `?before=<cursor>`; `lang`, `source` and
+    `topic` filter."""
+    filters = parse_filters(source, lang, topic)
     return _latest(request, store, settings, renderer, choices, before, filters, base="/latest")
 
 
@@ -232,7 +246,9 @@ def _latest(
     size = settings.page_size
     params = filters.params()
     # One extra row tells whether an older page exists without a second query.
-    rows = store.filtered_articles(size + 1, cursor, filters.source_id, filters.language)
+    rows = store.filtered_articles(
+        size + 1, cursor, filters.source_id, filters.language, filters.topic
+    )
     items = rows[:size]
     next_url = None
     if len(rows) > size:

@@ -77,6 +77,11 @@ class ArticleDetail(ArticleSummary):
     description: str | None
     text: str = Field(description="The body as plain text, paragraphs separated by blank lines.")
     paragraphs: list[str]
+    topics: list[str] = Field(
+        default_factory=list,
+        description="What the article is about, as its publisher labels it (feed categories, "
+        "the page's section and tags), at most 8.",
+    )
     title_history: list[TitleRevisionOut] = Field(
         default_factory=list, description="Earlier headlines, oldest first."
     )
@@ -98,6 +103,7 @@ class ArticleDetail(ArticleSummary):
             description=a.description,
             text=a.text,
             paragraphs=a.paragraphs,
+            topics=a.topics,
             title_history=[
                 TitleRevisionOut(title=r.title, replaced_at=r.replaced_at) for r in history or []
             ],
