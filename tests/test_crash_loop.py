@@ -172,6 +172,9 @@ def test_sigkill_at_a_random_moment_loses_nothing_and_the_rerun_completes(
     if proc.stderr:
         proc.stderr.close()
 
+    # Nothing of the killed crawl lives on: its extraction and enrichment workers exit too.
+    _assert_no_process_mentions(db)
+
     # -- right after the kill: sound, nothing lost, nothing half-written ------------------
     after_kill = _check_database(db)
     assert seen <= after_kill, seen - after_kill
@@ -221,6 +224,27 @@ def test_sigkill_at_a_random_moment_loses_nothing_and_the_rerun_completes(
         f"{len(after_kill)} stored at the kill, {SOURCES - due} sources done, "
         f"{len(final)} after the rerun"
     )
+
+
+def _assert_no_process_mentions(db: Path, wait: float = 10.0) -> None:
+    """No live process has `db` in its command line (pool workers keep their parent's)."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = []
+        for proc_dir in Path("/proc").glob("[0-9]*"):
+            try:
+                cmdline = (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ")
+                state = (proc_dir / "stat").read_text().split(") ", 1)[1][:1]
+            except (OSError, IndexError):
+                continue  # gone meanwhile
+            if str(db).encode() in cmdline and state != "Z":
+                left.append(int(proc_dir.name))
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    for pid in left:  # not left behind for the rest of the run either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes of the killed crawl still alive: {left}"
 
 
 def _check_database(db: Path) -> set[str]:

@@ -57,6 +57,32 @@ def _exit_with(crawler_pid: int) -> None:
     threading.Thread(target=watch, name="crawler-watch", daemon=True).start()
 
 
+def _start_worker(crawler_pid: int, warm: Callable[[], None] | None) -> None:
+    _exit_with(crawler_pid)
+    if warm is not None:
+        warm()
+
+
+def process_pool(
+    workers: int, preload: list[str], warm: Callable[[], None] | None = None
+) -> ProcessPoolExecutor:
+    """A pool of `workers` processes that exit with this one, forked from a fork server.
+
+    forkserver: forking the calling process itself (threads, open sockets, a SQLite handle)
+    is unsafe; spawn would re-import everything per worker. `preload` names the modules the
+    fork server imports once (only the first pool of a process starts it); `warm` runs in
+    each worker as it starts (a module-level function, e.g. loading a model).
+    """
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(preload)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_start_worker,
+        initargs=(os.getpid(), warm),
+    )
+
+
 def worker_count(setting: int) -> int:
     """Processes to use for a setting: -1 means one per CPU (at most 4), 0 means none."""
     if setting >= 0:
@@ -76,16 +102,7 @@ class WorkerPool:
 
     def _processes(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # forkserver: forking the crawler itself (threads, open sockets, a SQLite handle)
-            # is unsafe; spawn would re-import everything per worker.
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(_PRELOAD)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.processes,
-                mp_context=ctx,
-                initializer=_exit_with,
-                initargs=(os.getpid(),),
-            )
+            self._pool = process_pool(self.processes, _PRELOAD)
         return self._pool
 
     async def in_thread(self, fn: Callable[..., T], *args: Any) -> T:

@@ -13,7 +13,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,6 +21,7 @@ from progleton.config import Settings
 from progleton.enrich.model import Enrichment
 from progleton.models import utcnow
 from progleton.store.entitydb import EntityStore, enrichment_text
+from progleton.workers import process_pool
 
 ENRICH_LOCK = "enrich"
 _LOCK_TTL = timedelta(minutes=15)
@@ -49,6 +50,9 @@ def _enrich_chunk(items: list[tuple[str, str | None]]) -> list[Enrichment]:
     from progleton.enrich.enricher import enrich_texts
 
     return list(enrich_texts(items))
+
+
+_PRELOAD = ["progleton.enrich.nlp"]
 
 
 def _warm() -> None:
@@ -82,7 +86,8 @@ def enrich_pending(
         return report
     started = time.perf_counter()
     n = worker_count(settings) if workers is None else workers
-    pool: Executor | None = ProcessPoolExecutor(n, initializer=_warm) if n > 1 else None
+    # Workers that exit with this process: a crawl killed mid-enrichment leaves none behind.
+    pool: Executor | None = process_pool(n, _PRELOAD, _warm) if n > 1 else None
     try:
         for articles, results in _batches(store, pool, n, batch, limit):
             for article, result in zip(articles, results, strict=True):
