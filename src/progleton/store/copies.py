@@ -42,6 +42,9 @@ from progleton.store.topicdb import add_topics
 #: Candidates checked per new article (those sharing the most bands): bounds the cost of a
 #: text that shares boilerplate-like passages with thousands of stored ones.
 MAX_CANDIDATES = 16
+# Built once: the storing path runs them per article (see store/sql.py).
+_INSERT_FINGERPRINT = insert(article_fingerprints)
+_QUEUE_COPY_CHECK = insert(dedupe_queue)
 #: Rows read per band key (the newest articles carrying it).
 PER_BAND = 64
 
@@ -188,12 +191,15 @@ class CopiesMixin:
         """Keep a new article's shingles and queue it for the near-duplicate stage."""
         if fp.comparable:
             conn.execute(
-                insert(article_fingerprints).values(
-                    article_id=article_id, words=fp.words, shingles=encode_shingles(fp.shingles)
-                )
+                _INSERT_FINGERPRINT,
+                {
+                    "article_id": article_id,
+                    "words": fp.words,
+                    "shingles": encode_shingles(fp.shingles),
+                },
             )
         if fp.content_hash:
-            conn.execute(insert(dedupe_queue).values(article_id=article_id))
+            conn.execute(_QUEUE_COPY_CHECK, {"article_id": article_id})
 
     # -- reading -------------------------------------------------------------------------
     def copies_of(self, article_id: int) -> list[Article]:

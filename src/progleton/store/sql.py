@@ -59,6 +59,31 @@ from progleton.store.warcdb import WarcMixin
 HL_OPEN, HL_CLOSE = "\ue000", "\ue001"
 _ADJACENT_MARKS = re.compile(r"</mark>([ \t]+)<mark>")
 
+# The storing path's statements, built once: constructing an INSERT of 17 columns (or a
+# SELECT) per article cost more Python time than SQLite spent executing it (bench/crawl.py's
+# store threads). Values are bound at execution.
+_ARTICLE_BY_KEY = select(articles.c.id).where(articles.c.url_key == bindparam("key"))
+_ARTICLE_BY_ENTRY = select(feed_entries.c.article_id).where(
+    feed_entries.c.source_id == bindparam("source_id"),
+    feed_entries.c.guid == bindparam("guid"),
+    feed_entries.c.article_id.is_not(None),
+)
+_INSERT_ARTICLE = insert(articles).returning(articles.c.id)
+_ENTRY_ID = select(feed_entries.c.id).where(
+    feed_entries.c.source_id == bindparam("source_id"), feed_entries.c.guid == bindparam("guid")
+)
+_INSERT_ENTRY = insert(feed_entries)
+_UPDATE_ENTRY = (
+    update(feed_entries)
+    .where(feed_entries.c.id == bindparam("entry_id"))
+    .values(
+        article_id=bindparam("article_id"),
+        status=bindparam("status"),
+        last_error=None,
+        title=bindparam("title"),
+    )
+)
+
 
 class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, TopicsMixin, WarcMixin, EntitiesMixin):
     """`Store` over any SQLAlchemy engine; subclasses create the engine and search text."""
@@ -421,28 +446,27 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, TopicsMixin, WarcMixin, 
             created = article_id is None
             if article_id is None:
                 article_id = conn.execute(
-                    insert(articles)
-                    .values(
-                        url_key=key,
-                        url=article.url,
-                        canonical_url=article.canonical_url,
-                        title=article.title,
-                        authors=json.dumps(article.authors, ensure_ascii=False),
-                        published=article.published,
-                        fetched_at=fetched,
-                        sort_time=sort_time,
-                        language=article.language,
-                        image=article.image,
-                        publisher=article.publisher,
-                        description=article.description,
-                        body=article.text,
-                        source_id=source_id,
-                        guid=guid,
-                        access=article.access,
-                        credit=article.credit,
-                        content_hash=(fingerprint.content_hash or None) if fingerprint else None,
-                    )
-                    .returning(articles.c.id)
+                    _INSERT_ARTICLE,
+                    {
+                        "url_key": key,
+                        "url": article.url,
+                        "canonical_url": article.canonical_url,
+                        "title": article.title,
+                        "authors": json.dumps(article.authors, ensure_ascii=False),
+                        "published": article.published,
+                        "fetched_at": fetched,
+                        "sort_time": sort_time,
+                        "language": article.language,
+                        "image": article.image,
+                        "publisher": article.publisher,
+                        "description": article.description,
+                        "body": article.text,
+                        "source_id": source_id,
+                        "guid": guid,
+                        "access": article.access,
+                        "credit": article.credit,
+                        "content_hash": (fingerprint.content_hash or None) if fingerprint else None,
+                    },
                 ).scalar_one()
                 if fingerprint is not None:
                     self._keep_fingerprint(conn, article_id, fingerprint)
@@ -458,15 +482,9 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, TopicsMixin, WarcMixin, 
     def _find_article(
         conn: Connection, key: str, source_id: int | None, guid: str | None
     ) -> int | None:
-        found = conn.execute(select(articles.c.id).where(articles.c.url_key == key)).scalar()
+        found = conn.execute(_ARTICLE_BY_KEY, {"key": key}).scalar()
         if found is None and source_id is not None and guid is not None:
-            found = conn.execute(
-                select(feed_entries.c.article_id).where(
-                    feed_entries.c.source_id == source_id,
-                    feed_entries.c.guid == guid,
-                    feed_entries.c.article_id.is_not(None),
-                )
-            ).scalar()
+            found = conn.execute(_ARTICLE_BY_ENTRY, {"source_id": source_id, "guid": guid}).scalar()
         return found
 
     @staticmethod
@@ -481,29 +499,25 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, TopicsMixin, WarcMixin, 
         title: str | None = None,
     ) -> None:
         status = "stored" if created else "duplicate"
-        existing = conn.execute(
-            select(feed_entries.c.id).where(
-                feed_entries.c.source_id == source_id, feed_entries.c.guid == guid
-            )
-        ).scalar()
+        existing = conn.execute(_ENTRY_ID, {"source_id": source_id, "guid": guid}).scalar()
         if existing is None:
             conn.execute(
-                insert(feed_entries).values(
-                    source_id=source_id,
-                    guid=guid,
-                    url=url,
-                    article_id=article_id,
-                    status=status,
-                    attempts=1,
-                    seen_at=now,
-                    title=title,
-                )
+                _INSERT_ENTRY,
+                {
+                    "source_id": source_id,
+                    "guid": guid,
+                    "url": url,
+                    "article_id": article_id,
+                    "status": status,
+                    "attempts": 1,
+                    "seen_at": now,
+                    "title": title,
+                },
             )
         else:
             conn.execute(
-                update(feed_entries)
-                .where(feed_entries.c.id == existing)
-                .values(article_id=article_id, status=status, last_error=None, title=title)
+                _UPDATE_ENTRY,
+                {"entry_id": existing, "article_id": article_id, "status": status, "title": title},
             )
 
     def find_article_id(self, url: str) -> int | None:
