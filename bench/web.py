@@ -44,7 +44,9 @@ mean latency = C / throughput (Little's law). A p99 under 50 ms at 64 connection
 needs more than ~1,300 req/s; the open-loop run (`--rate`, default 500 req/s on the front
 page) measures latency at the target rate instead: requests start on a fixed schedule and
 latency counts from the scheduled start, so a stalled server is not hidden
-(coordinated omission).
+(coordinated omission). `--search-rate` (default 20 req/s) runs `search-uncached` the same
+way: every request a new query, at a rate the server can serve, so its p99 is one search's
+latency rather than the queue in front of it.
 """
 
 from __future__ import annotations
@@ -762,6 +764,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--rate", type=float, default=500.0, help="open-loop front page rate (0: no such run)"
     )
+    p.add_argument(
+        "--search-rate",
+        type=float,
+        default=20.0,
+        help="open-loop rate of uncached searches (new query each request; 0: no such run)",
+    )
     p.add_argument("--quick", action="store_true", help="20,000 articles, 5 s per endpoint")
     p.add_argument("--db", type=Path, help="the store file (default bench/out/web-<N>.db)")
     p.add_argument("--rebuild", action="store_true", help="build the store even if it exists")
@@ -832,6 +840,22 @@ def main(argv: list[str] | None = None) -> int:
                 r.note = f"open loop at {args.rate:g} req/s"
                 results.append(r)
                 print(f"  front        open  {r.rps:8.1f} req/s  p99 {r.p99_ms:7.1f} ms")
+            if "open" not in skip and args.search_rate > 0:
+                # Every request a new query, at a fixed rate: one search's own latency when
+                # the server is not saturated (the closed loop above measures saturation).
+                name = "search-uncached"
+                r = measure(
+                    server,
+                    name,
+                    endpoints[name],
+                    "warm-open",
+                    args.seconds,
+                    args.connections,
+                    args.search_rate,
+                )
+                r.note = f"open loop at {args.search_rate:g} req/s"
+                results.append(r)
+                print(f"  {name:12} open  {r.rps:8.1f} req/s  p99 {r.p99_ms:7.1f} ms")
         finally:
             server.stop()
     if "cold" not in skip:
