@@ -217,3 +217,50 @@ def test_each_story_has_an_atom_feed(world: StoryWorld) -> None:
         "/stories/1"
     )
     assert world.client.get("/stories/999/feed.atom").status_code == 404
+
+
+def test_a_big_story_pages_its_coverage_in_time_order(tmp_path: Path) -> None:
+    from progleton.web.pages import STORY_PAGE_SIZE
+
+    store = empty_store(tmp_path)
+    now = datetime.now(UTC)
+    total = 2 * STORY_PAGE_SIZE + 30
+    ids = []
+    for i in range(total):
+        when = now - timedelta(minutes=total - i)  # saved in time order: earliest first
+        text = [f"Report number {i} on the harbour bridge closure, from desk {i}."]
+        a = _article(f"https://n{i}.example/bridge", f"Bridge report {i}", text, when, f"N{i}")
+        ids.append(store.save_article(a).article_id)
+    # One syndicated copy, on the last page, of an original on the first.
+    first_text = ["Report number 0 on the harbour bridge closure, from desk 0."]
+    copy = _article("https://copy.example/bridge", "Bridge report copy", first_text, now, "Copy")
+    copy_id = store.save_article(copy).article_id
+    store.save_clustering([(i, 1) for i in [*ids, copy_id]], [], b"{}")
+    with store.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.exec_driver_sql(f"update articles set duplicate_of = {ids[0]} where id = {copy_id}")
+    client = make_client(store)
+
+    seen: list[str] = []
+    url: str | None = "/stories/1"
+    pages = []
+    while url:
+        doc = page(client, url)
+        pages.append(doc)
+        items = css(doc, "li.coverage-item")
+        assert len(items) <= STORY_PAGE_SIZE
+        seen += [css(li, ".card-title a")[0].get("href") for li in items]
+        nxt = doc.xpath("//nav[@class='pager']/a[@rel='next']/@href")
+        url = nxt[0] if nxt else None
+    assert len(pages) == 3
+    # Every article once, in time order, the copy standing alone on the last page.
+    assert seen == [f"/articles/{i}" for i in [*ids, copy_id]]
+    # "First" only on the first page's first item; the header counts all copies.
+    assert [len(css(d, ".badge-first")) for d in pages] == [1, 0, 0]
+    assert all("(1 syndicated copy)" in d.text_content() for d in pages)
+    assert f"articles 101–200 of {total + 1}" in pages[1].text_content()
+    assert pages[1].xpath("//ol[@class='coverage']/@start") == ["101"]
+    assert pages[2].xpath("//a[@rel='prev']/@href") == ["/stories/1?page=2"]
+    assert pages[1].xpath("//a[@rel='prev']/@href") == ["/stories/1"]
+    assert client.get("/stories/1?page=4").status_code == 404
+    assert client.get("/stories/1?page=0").status_code in (400, 422)
+    store.close()

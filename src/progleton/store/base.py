@@ -225,8 +225,11 @@ class Store(Protocol):
     def get_story(self, story_id: int) -> Story | None:
         """One story by id."""
 
-    def story_articles(self, story_id: int, limit: int = 500) -> list[Article]:
-        """A story's articles in time order (earliest first)."""
+    def story_articles(self, story_id: int, limit: int = 500, offset: int = 0) -> list[Article]:
+        """A story's articles in time order (earliest first), `offset` of them skipped."""
+
+    def count_story_copies(self, story_id: int) -> int:
+        """How many of a story's articles are syndicated copies of another stored article."""
 
     def count_stories(self) -> int:
         """Number of stories."""

@@ -188,16 +188,28 @@ class StoriesMixin:
             row = conn.execute(select(stories).where(stories.c.id == story_id)).mappings().first()
         return story_from_row(row) if row else None
 
-    def story_articles(self, story_id: int, limit: int = 500) -> list[Article]:
-        """A story's articles in time order (earliest first)."""
+    def story_articles(self, story_id: int, limit: int = 500, offset: int = 0) -> list[Article]:
+        """A story's articles in time order (earliest first), `offset` of them skipped."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(articles)
                 .where(articles.c.story_id == story_id)
                 .order_by(articles.c.sort_time, articles.c.id)
                 .limit(limit)
+                .offset(offset)
             ).mappings()
             return [article_from_row(r) for r in rows]
+
+    def count_story_copies(self, story_id: int) -> int:
+        """How many of a story's articles are syndicated copies of another stored article."""
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(articles)
+                    .where(articles.c.story_id == story_id, articles.c.duplicate_of.is_not(None))
+                ).scalar_one()
+            )
 
     def get_articles(self, article_ids: Iterable[int]) -> dict[int, Article]:
         """Several articles by id (missing ids are left out)."""

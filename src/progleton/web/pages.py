@@ -54,6 +54,9 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 MAX_QUERY_LENGTH = 500
 MAX_FRONT_PAGES = 40
 SOURCE_PAGE_ARTICLES = 15
+# A story page lists this many articles; the biggest stories (hundreds of articles) are paged
+# rather than rendered whole (bench/web.py: a 400-article story cost ~50 ms a render).
+STORY_PAGE_SIZE = 100
 SOURCE_PAGE_FETCHES = 20
 
 
@@ -318,9 +321,9 @@ class Coverage:
     copies: list[Card]
 
 
-def coverage(articles: list[Article]) -> list[Coverage]:
+def coverage(articles: list[Article], *, first_page: bool = True) -> list[Coverage]:
     """Originals in time order, each with its copies; a copy whose original is elsewhere
-    stands on its own."""
+    stands on its own. The first original is marked first only on the story's first page."""
     ids = {a.id for a in articles}
     copies: dict[int, list[Card]] = {}
     for a in articles:
@@ -331,7 +334,7 @@ def coverage(articles: list[Article]) -> list[Coverage]:
         if a.duplicate_of is not None and a.duplicate_of in ids:
             continue
         assert a.id is not None
-        out.append(Coverage(card(a), first=not out, copies=copies.get(a.id, [])))
+        out.append(Coverage(card(a), first=first_page and not out, copies=copies.get(a.id, [])))
     return out
 
 
@@ -341,21 +344,34 @@ def story_page(
     store: StoreDep,
     renderer: RendererDep,
     story_id: Annotated[int, Path(ge=1, lt=2**31)],
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    """All coverage of one story in time order; copies folded under their originals."""
+    """All coverage of one story in time order, `STORY_PAGE_SIZE` articles a page; copies
+    folded under their originals (a copy whose original is on another page stands alone)."""
     story = store.get_story(story_id)
     if story is None:
         raise HTTPException(404, "There is no story with that id (stories merge as they grow).")
-    articles = store.story_articles(story_id)
+    pages = max(1, math.ceil(story.article_count / STORY_PAGE_SIZE))
+    if page > pages:
+        raise HTTPException(404, f"This story's coverage has {pages} page(s).")
+    start = (page - 1) * STORY_PAGE_SIZE
+    articles = store.story_articles(story_id, limit=STORY_PAGE_SIZE, offset=start)
+    base = f"/stories/{story_id}"
     return renderer.page(
         request,
         "story.html",
         {
-            "title": story.title,
+            "title": story.title if page == 1 else f"{story.title} (page {page})",
             "story": story,
-            "coverage": coverage(articles),
+            "coverage": coverage(articles, first_page=page == 1),
             "feeds": [feed_link("Coverage of this story", f"/stories/{story_id}/feed")],
-            "copies": sum(1 for a in articles if a.duplicate_of is not None),
+            "copies": store.count_story_copies(story_id),
+            "page": page,
+            "pages": pages,
+            "shown_from": start + 1,
+            "shown_to": start + len(articles),
+            "prev_url": page_url(base, page=page - 1 if page > 2 else None) if page > 1 else None,
+            "next_url": page_url(base, page=page + 1) if page < pages else None,
             **story_enrichment(store, story_id),
         },
     )
