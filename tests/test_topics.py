@@ -82,6 +82,8 @@ def test_generic_labels_come_from_the_section_lexicon_but_subjects_stay() -> Non
     # Reuses the extractor's list of section labels: what is not a subject there is generic.
     assert SUBJECT_SECTIONS <= SECTION_LABELS
     assert {"news", "latest news", "uncategorized", "video", "opinion", "blog"} <= GENERIC_TOPICS
+    # Template placeholders seen in the demo corpus ("tags" as a page's article:tag value).
+    assert {"tags", "tag", "topics", "categories"} <= GENERIC_TOPICS
     assert not {"politics", "business", "sport", "science", "health"} & GENERIC_TOPICS
     assert normalize_topics(["Politics", "Sport", "Video", "Home"]) == ["Politics", "Sport"]
 

@@ -40,7 +40,8 @@ SUBJECT_SECTIONS = frozenset(
 # Placement, format and filler labels: never a topic (keys, i.e. case-folded).
 GENERIC_TOPICS = (SECTION_LABELS - SUBJECT_SECTIONS) | frozenset(
     {
-        "all", "article", "articles", "default", "featured", "front page", "frontpage",
+        "all", "article", "articles", "categories", "category", "default", "featured",
+        "front page", "frontpage", "keywords", "section", "tag", "tags", "topic", "topics",
         "headlines", "main", "misc", "miscellaneous", "more", "none", "null", "other",
         "post", "posts", "rss", "stories", "story", "top", "top story", "uncategorised",
         "undefined", "unknown", "untagged", "updates",
