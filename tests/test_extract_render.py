@@ -21,6 +21,8 @@ ARTICLE = Article(
     image="https://news.example/a.jpg",
     publisher="News Example",
     description="A short summary.",
+    topics=["Politics", "City Hall"],
+    access="paywall",
 )
 
 
@@ -28,8 +30,9 @@ def test_json_has_exactly_the_documented_keys() -> None:
     data = json.loads(render(ARTICLE, "json"))
     assert list(data) == [
         "url", "canonical_url", "title", "authors", "published", "language", "image",
-        "publisher", "description", "paragraphs", "text",
+        "publisher", "description", "topics", "access", "paragraphs", "text",
     ]  # fmt: skip
+    assert data["topics"] == ["Politics", "City Hall"] and data["access"] == "paywall"
     assert data["published"] == "2025-03-31T09:30:00+00:00"
     assert data["paragraphs"] == ARTICLE.paragraphs
     assert data["text"] == "First paragraph.\n\n# Not a heading\n\nThird [link](x)."

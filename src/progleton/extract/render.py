@@ -23,6 +23,8 @@ def to_dict(article: Article) -> dict[str, Any]:
         "image": article.image,
         "publisher": article.publisher,
         "description": article.description,
+        "topics": list(article.topics),
+        "access": article.access,
         "paragraphs": list(article.paragraphs),
         "text": article.text,
     }
