@@ -39,7 +39,7 @@ from progleton.store.sql import SQLStore
 from progleton.store.transfer import copy_store, verify
 from progleton.web.app import create_app
 from publisher import NOW, article_page, paragraphs_for
-from test_web_support import HOSTILE, card_ids, empty_store, parse
+from test_web_support import HOSTILE, card_ids, empty_store, parse, story_ids, walk
 
 # -- cleaning ------------------------------------------------------------------------------
 
@@ -430,24 +430,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TopicWorld]:
     store.save_clustering(placements, [], b"{}")
     yield w
     store.close()
-
-
-def story_ids(text: str) -> list[int]:
-    links = parse(text).xpath("//article[contains(@class, 'story-card')]//h2/a")
-    return [int(a.get("href").rsplit("/", 1)[1]) for a in links]
-
-
-def walk(client: TestClient, url: str) -> tuple[list[int], list[str]]:
-    seen: list[int] = []
-    urls = [url]
-    while True:
-        r = client.get(urls[-1])
-        assert r.status_code == 200, urls[-1]
-        seen += story_ids(r.text)
-        nxt = parse(r.text).xpath("//a[@rel='next']/@href")
-        if not nxt:
-            return seen, urls
-        urls.append(nxt[0])
 
 
 def test_front_page_topic_filter_keeps_matching_stories_across_pages(world: TopicWorld) -> None:

@@ -15,7 +15,7 @@ from progleton.config import Settings
 from progleton.models import Article, Source
 from progleton.store import Store
 from progleton.web.app import create_app
-from test_web_support import HOSTILE, card_ids, empty_store, parse
+from test_web_support import HOSTILE, card_ids, empty_store, parse, walk
 
 
 @dataclass
@@ -85,26 +85,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FilterWorld]:
     store.save_clustering(placements, [], b"{}")
     yield w
     store.close()
-
-
-def story_ids(html: str) -> list[int]:
-    doc = parse(html)
-    links = doc.xpath("//article[contains(@class, 'story-card')]//h2/a")
-    return [int(a.get("href").rsplit("/", 1)[1]) for a in links]
-
-
-def walk(client: TestClient, url: str) -> tuple[list[int], list[str]]:
-    """Follow "More stories" links from `url`; all story ids seen and the URLs visited."""
-    seen: list[int] = []
-    urls = [url]
-    while True:
-        r = client.get(urls[-1])
-        assert r.status_code == 200, urls[-1]
-        seen += story_ids(r.text)
-        nxt = parse(r.text).xpath("//a[@rel='next']/@href")
-        if not nxt:
-            return seen, urls
-        urls.append(nxt[0])
 
 
 def test_unfiltered_front_page_ranks_every_story(world: FilterWorld) -> None:

@@ -176,3 +176,23 @@ def card_ids(text: str) -> list[int]:
     doc = parse(text)
     hrefs = doc.xpath("//article[contains(@class, 'card')]//*[contains(@class, 'card-title')]/a")
     return [int(a.get("href").rsplit("/", 1)[1]) for a in hrefs]
+
+
+def story_ids(text: str) -> list[int]:
+    """Story ids linked from the story cards of a ranked page, in order."""
+    links = parse(text).xpath("//article[contains(@class, 'story-card')]//h2/a")
+    return [int(a.get("href").rsplit("/", 1)[1]) for a in links]
+
+
+def walk(client: TestClient, url: str) -> tuple[list[int], list[str]]:
+    """Follow "More stories" links from `url`; all story ids seen and the URLs visited."""
+    seen: list[int] = []
+    urls = [url]
+    while True:
+        r = client.get(urls[-1])
+        assert r.status_code == 200, urls[-1]
+        seen += story_ids(r.text)
+        nxt = parse(r.text).xpath("//a[@rel='next']/@href")
+        if not nxt:
+            return seen, urls
+        urls.append(nxt[0])
