@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, text
 from progleton.models import SearchHit
 from progleton.store.query import ParsedQuery, estimate_total, phrase_text, ranked_order
 from progleton.store.schema import articles
-from progleton.store.sql import HL_CLOSE, HL_OPEN, SQLStore, highlight, typed
+from progleton.store.sql import HL_CLOSE, HL_OPEN, SQLStore, typed
 
 # The article columns the models read (never the large generated `search` vector).
 _COLUMNS = ", ".join(f"a.{c.name}" for c in articles.columns)
@@ -108,10 +108,5 @@ class PostgresStore(SQLStore):
                 ),
                 {**params, "headline_opts": _HEADLINE, "ids": page},
             ).mappings()
-            by_id = {int(r["id"]): r for r in rows}
-        hits = [
-            SearchHit(self._article(r), highlight(r["snip"] or ""), ranks[i])
-            for i, r in ((i, by_id.get(i)) for i in page)
-            if r is not None
-        ]
+            hits = self._ranked_hits(page, rows, ranks)
         return hits, max(total, len(hits))

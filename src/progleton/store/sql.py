@@ -549,6 +549,19 @@ class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, TopicsMixin, WarcMixin, 
 
     _article = staticmethod(article_from_row)
 
+    @classmethod
+    def _ranked_hits(
+        cls, page: list[int], rows: Iterable[RowMapping], ranks: dict[int, float]
+    ) -> list[SearchHit]:
+        """Search hits in `page` order from rows with a `snip` column (ids gone meanwhile
+        are left out)."""
+        by_id = {int(r["id"]): r for r in rows}
+        return [
+            SearchHit(cls._article(r), highlight(r["snip"] or ""), ranks[i])
+            for i in page
+            if (r := by_id.get(i)) is not None
+        ]
+
     def get_article(self, article_id: int) -> Article | None:
         """One article by id, with its topics."""
         with self.engine.connect() as conn:

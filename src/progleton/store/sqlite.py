@@ -9,7 +9,7 @@ from sqlalchemy import Engine, bindparam, create_engine, event, text
 
 from progleton.models import SearchHit
 from progleton.store.query import ParsedQuery, estimate_total, ranked_order
-from progleton.store.sql import HL_CLOSE, HL_OPEN, SQLStore, highlight, typed
+from progleton.store.sql import HL_CLOSE, HL_OPEN, SQLStore, typed
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -88,10 +88,5 @@ class SQLiteStore(SQLStore):
                 ).bindparams(bindparam("ids", expanding=True)),
                 {"match": params["match"], "ids": page},
             ).mappings()
-            by_id = {int(r["id"]): r for r in rows}
-        hits = [
-            SearchHit(self._article(r), highlight(r["snip"] or ""), ranks[i])
-            for i, r in ((i, by_id.get(i)) for i in page)
-            if r is not None
-        ]
+            hits = self._ranked_hits(page, rows, ranks)
         return hits, max(total, len(hits))
