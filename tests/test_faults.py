@@ -955,13 +955,13 @@ def test_fetched_pages_waiting_for_extraction_are_bounded(
         waiting = peak = 0
         real = pipe._extract
 
-        async def counting(content: bytes, url: str) -> Any:
+        async def counting(content: bytes, url: str, source_id: int | None = None) -> Any:
             # Called once a page is fetched: the count is pages held, waiting or in extraction.
             nonlocal waiting, peak
             waiting += 1
             peak = max(peak, waiting)
             try:
-                return await real(content, url)
+                return await real(content, url, source_id)
             finally:
                 waiting -= 1
 

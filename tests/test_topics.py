@@ -289,7 +289,8 @@ def test_migrating_an_existing_database_adds_the_topics_table(store_url: str) ->
     engine.dispose()
     store = open_store(store_url)
     assert isinstance(store, SQLStore)
-    assert current_revisions(store.engine) == head_revisions() == frozenset({"0008t"})
+    # One head: later migrations build on 0008t, which joined the earlier branches.
+    assert current_revisions(store.engine) == head_revisions() and len(head_revisions()) == 1
     old = store.latest_articles(5)[0]
     assert old.title == "Old" and store.get_article(old.id or 0).topics == []  # type: ignore[union-attr]
     new = store.save_article(_article(1, ["Ports"]))

@@ -65,6 +65,13 @@ class Settings:
     # Several `crawl` processes may share one database (PostgreSQL): each claims due sources
     # for this long before refreshing them; a dead worker's claims are taken over after it.
     lease_seconds: int = 900
+    # Per-site templates (progleton.sitetemplates): a text block found, in the same place, on
+    # at least `template_min_pages` and `template_min_share` of a site's newest
+    # `template_window` pages is the site's furniture and is removed from its next pages
+    # before extraction. 0 turns learning and removal off.
+    template_window: int = 50
+    template_min_pages: int = 4
+    template_min_share: float = 0.3
     # Serving
     page_size: int = 30
     # Front-page ranking of stories (progleton.stories.rank): independent publishers to the

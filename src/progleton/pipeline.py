@@ -34,6 +34,7 @@ import httpx
 from progleton.config import Settings
 from progleton.dedupe.credit import canonical_credit, wire_credit
 from progleton.dedupe.near import Fingerprint
+from progleton.dedupe.urls import url_key
 from progleton.errors import (
     BlockedAddress,
     BlockedByRobots,
@@ -60,8 +61,9 @@ from progleton.models import (
     Story,
     utcnow,
 )
-from progleton.pagework import extract_and_fingerprint
+from progleton.pagework import extract_and_fingerprint, extract_for_site
 from progleton.schedule import SchedulePolicy, next_check_after_failure, next_check_after_success
+from progleton.sitetemplates import SiteTemplates
 from progleton.sources import find_feed, parse_feed, parse_opml
 from progleton.store import Store
 from progleton.stories.cluster import ClusterParams, StoryClusterer
@@ -312,6 +314,7 @@ class Pipeline:
         # robots.txt verdicts outlive one crawl round (RFC 9309 allows 24 h reuse).
         self._robots = RobotsCache()
         self._workers = WorkerPool(worker_count(settings.extract_workers))
+        self._templates = SiteTemplates(store, settings)
         self._new_backlog()
         self._policy = SchedulePolicy.from_settings(settings)
         self._rng = random.Random()
@@ -341,8 +344,16 @@ class Pipeline:
             gate=self._backlog.room,
         )
 
-    async def _extract(self, content: bytes, url: str) -> tuple[Article, Fingerprint]:
-        return await self._workers.extract(extract_and_fingerprint, content, url)
+    async def _extract(
+        self, content: bytes, url: str, source_id: int | None = None
+    ) -> tuple[Article, Fingerprint]:
+        """Extract a fetched page with its site's template; its signatures teach the template."""
+        if not self._templates.enabled:
+            return await self._workers.extract(extract_and_fingerprint, content, url)
+        template = await self._templates.template(url)
+        article, fp, blocks = await self._workers.extract(extract_for_site, content, url, template)
+        await self._templates.observe(url, url_key(url), blocks, source_id)
+        return article, fp
 
     async def _parse_feed(self, content: bytes, url: str, content_type: str | None) -> ParsedFeed:
         return await self._workers.in_thread(parse_feed, content, url, content_type)
@@ -629,7 +640,7 @@ class Pipeline:
             return await self._entry_failed(source.id, entry, exc, report)
         with self._backlog.holding():
             try:
-                article, fp = await self._extract(res.content, res.final_url)
+                article, fp = await self._extract(res.content, res.final_url, source.id)
             except ExtractionError as exc:
                 return await self._entry_failed(source.id, entry, exc, report)
             article = merge_entry(article, entry, source, res.final_url)
@@ -663,7 +674,7 @@ class Pipeline:
         try:
             res = await fetcher.fetch(entry.url, accept="html")
             with self._backlog.holding():
-                article, _fp = await self._extract(res.content, res.final_url)
+                article, _fp = await self._extract(res.content, res.final_url, source.id)
         except (FetchError, ExtractionError):
             return
         article = merge_entry(article, entry, source, res.final_url)

@@ -52,15 +52,25 @@ _GATE_WORDS = re.compile(
 _FALSE = {False, "false", "False", "FALSE", "no"}
 
 
-def page_access(tree: lxml.html.HtmlElement, body_chars: int) -> str | None:
-    """`"paywall"` when the page shows a teaser behind a paywall, else None."""
+def page_access(
+    tree: lxml.html.HtmlElement, body_chars: int, *, gated: bool | None = None
+) -> str | None:
+    """`"paywall"` when the page shows a teaser behind a paywall, else None.
+
+    `gated` is `has_gate(tree)` when it was read before the tree was changed.
+    """
     # Metered sites declare every page locked yet serve the whole text to many readers (and
     # crawlers): the label means "we only have the teaser", so a long body is never labelled.
     if body_chars >= TEASER_CHARS:
         return None
-    if _declared_locked(tree) or _has_gate(tree):
-        return PAYWALL
-    return None
+    if gated is None:
+        gated = has_gate(tree)
+    return PAYWALL if gated else None
+
+
+def has_gate(tree: lxml.html.HtmlElement) -> bool:
+    """Whether the page declares itself locked or shows a paywall prompt."""
+    return _declared_locked(tree) or _has_gate(tree)
 
 
 def _declared_locked(tree: lxml.html.HtmlElement) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ import lxml.html
 from progleton.errors import ExtractionError
 from progleton.extract import boilerplate as bp
 from progleton.extract import recover
-from progleton.extract.access import page_access
+from progleton.extract.access import has_gate, page_access
 from progleton.extract.body import body_blocks, looks_like_navigation, run_trafilatura
 from progleton.extract.dates import as_utc, is_year_only, parse_datetime, plausible_date
 from progleton.extract.decode import decode_html
@@ -19,6 +20,13 @@ from progleton.extract.dom import drop_inline_widgets, link_texts
 from progleton.extract.language import guess_language
 from progleton.extract.metadata import PageMeta, parse_html, read_metadata, site_names
 from progleton.extract.names import clean_authors, clean_publisher, host_name
+from progleton.extract.templates import (
+    SiteTemplate,
+    TemplateParams,
+    block_signatures,
+    matches,
+    remove,
+)
 from progleton.extract.titles import pick_title
 from progleton.extract.trafmeta import trafilatura_meta
 from progleton.models import Article, utcnow
@@ -36,12 +44,56 @@ def extract_article(
     *,
     encoding: str | None = None,
     now: datetime | None = None,
+    template: SiteTemplate | None = None,
 ) -> Article:
     """Extract the article in an HTML page.
 
-    `encoding` is the HTTP charset when known; `now` bounds dates (defaults to the clock).
+    `encoding` is the HTTP charset when known; `now` bounds dates (defaults to the clock);
+    `template` is the site's learned boilerplate (`extract.templates`), removed first.
     Raises ExtractionError when the page has no article body.
     """
+    return extract_page(html, url, encoding=encoding, now=now, template=template).article
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """An extracted article, the page's block signatures and how many template blocks went."""
+
+    article: Article
+    blocks: frozenset[int]
+    template_hits: int
+
+
+def extract_page(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    encoding: str | None = None,
+    now: datetime | None = None,
+    template: SiteTemplate | None = None,
+    signatures: bool = False,
+    params: TemplateParams | None = None,
+) -> PageResult:
+    """`extract_article`, also giving the page's block signatures when `signatures` is set
+    (what the site's template is learned from: `extract.templates.learn`)."""
+    try:
+        return _extract_page(html, url, encoding, now, template, signatures, params)
+    except ExtractionError:
+        if template is None or not template.blocks:
+            raise
+        # Whatever the template removed, a page it leaves without a body is read without it.
+        return _extract_page(html, url, encoding, now, None, signatures, params)
+
+
+def _extract_page(
+    html: str | bytes,
+    url: str | None,
+    encoding: str | None,
+    now: datetime | None,
+    template: SiteTemplate | None,
+    signatures: bool,
+    params: TemplateParams | None,
+) -> PageResult:
     now = as_utc(now) if now else utcnow()
     text = decode_html(html, encoding) if isinstance(html, bytes) else html
     text = text[:MAX_HTML_CHARS].replace("\x00", "")
@@ -50,8 +102,20 @@ def extract_article(
         raise ExtractionError("empty document: nothing to extract")
     meta = read_metadata(tree, text, url, now)
     links = link_texts(tree)
-    if drop_inline_widgets(tree):
-        # trafilatura reads the string; hand it the page without the hover cards.
+    use_template = template is not None and bool(template.blocks)
+    found = block_signatures(tree, params) if signatures or use_template else []
+    gated: bool | None = None
+    hits = 0
+    hit_blocks = (
+        matches(found, template, [meta.title or "", *meta.titles]) if template is not None else []
+    )
+    if hit_blocks:
+        # A recurring paywall prompt is template too; the access label reads it first.
+        gated = has_gate(tree)
+        hits = remove(hit_blocks)
+    if drop_inline_widgets(tree) + hits:
+        # trafilatura reads the string; hand it the page without the hover cards and the
+        # site's template blocks.
         text = lxml.html.tostring(tree, encoding="unicode")
 
     # trafilatura's fast mode skips its internal fallbacks (a quarter of the time); when its
@@ -83,7 +147,7 @@ def extract_article(
             + (" (only boilerplate)" if blocks else "")
         )
     body_text = " ".join(paragraphs)
-    return Article(
+    article = Article(
         url=url or meta.canonical_url or "",
         title=title or paragraphs[0][:120],
         paragraphs=paragraphs,
@@ -94,9 +158,11 @@ def extract_article(
         image=meta.image,
         publisher=meta.publisher,
         description=meta.description,
-        access=page_access(tree, len(body_text)),
+        access=page_access(tree, len(body_text), gated=gated),
         topics=meta.topics,
     )
+    seen = frozenset(sig for _, sig, _ in found) if signatures else frozenset()
+    return PageResult(article, seen, hits)
 
 
 def _merge_trafilatura_meta(meta: PageMeta, tree: Any, url: str | None, now: datetime) -> None:

@@ -1,50 +1,252 @@
-"""Per-site boilerplate learned from several pages of one publisher (pure functions, no store).
+"""Per-site templates: page blocks that recur, in the same place, across many pages of one site.
 
-A block (paragraph) whose normalised text recurs on several different pages of one site is the
-site's furniture (an appeal, a newsletter box, an author bio, "most read"), not any one story's
-text. `learn` builds the set from a site's other pages; `apply` drops those blocks from a new
-page's paragraphs. Short texts are ignored when learning: "Advertisement" or a one-word label
-recurs on real stories too, and the line rules already handle labels.
+An aggregator sees dozens of pages per publisher. A block whose text and DOM position recur on
+a large share of them (a donation appeal, a newsletter box, "most read", an author bio, an app
+prompt, the footer) is the site's furniture, not any one story's text, even when nothing in
+its wording or markup gives it away on a single page.
+
+A page is summarised by `page_blocks`: one stable 64-bit signature per text block (the
+block's own text, normalised, with the tags of its three nearest ancestors). `learn` turns
+the signatures of a site's recent pages into a `SiteTemplate`; `strip` removes a new page's
+blocks found in it before the body extractor reads the page. Pure functions: the store keeps
+each site's recent signatures and the pipeline passes the template in.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from hashlib import blake2b
+from typing import Any
+
+import lxml.html
 
 _TOKEN = re.compile(r"\w+")
-# Blocks of fewer words than this are never learned as the site's boilerplate.
-MIN_WORDS = 6
+_DIGITS = re.compile(r"\d+")
+# Elements that start a block of text; inline elements (a, span, em, ...) belong to theirs.
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "figcaption",
+        "figure",
+        "aside",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "form",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "pre",
+        "address",
+        "details",
+        "summary",
+        "main",
+        "body",
+        "label",
+        "button",
+    ]
+)
+_SKIP = frozenset(("script", "style", "noscript", "template", "svg", "head", "title"))
+# Texts longer than this are never the same block twice by chance, and hashing them is waste.
+_MAX_CHARS = 5000
+# Never removed: a heading such as "More from the site" tells the body extractor where the
+# story ends (removing it, measured on the Fundus pages, let related-story teasers in).
+_KEEP = frozenset(("body", "h1", "h2", "h3", "h4", "h5", "h6"))
+# Ancestor tags that place a block on the page.
+_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateParams:
+    """When a recurring block counts as the site's template."""
+
+    # Seen on at least this many of the site's recent pages...
+    min_pages: int = 4
+    # ...and on at least this share of them (a background paragraph repeated in a few
+    # follow-ups of one story is not furniture; an appeal on every page is).
+    min_share: float = 0.3
+    # Blocks of fewer words never count: one-word labels recur inside real stories too.
+    min_words: int = 2
 
 
 @dataclass(frozen=True, slots=True)
 class SiteTemplate:
-    """A site's recurring blocks (normalised text) and how many pages they were learned from."""
+    """A site's recurring blocks (signatures) and how many pages they were learned from."""
 
-    blocks: frozenset[str]
+    blocks: frozenset[int]
     pages: int
+
+    def __len__(self) -> int:
+        return len(self.blocks)
+
+
+EMPTY = SiteTemplate(frozenset(), 0)
+
+
+def pack(blocks: Iterable[int]) -> bytes:
+    """Signatures as little-endian signed 64-bit integers, sorted (how they are stored)."""
+    values = sorted(set(blocks))
+    return struct.pack(f"<{len(values)}q", *values)
+
+
+def unpack(data: bytes) -> frozenset[int]:
+    """The signatures `pack` wrote."""
+    return frozenset(struct.unpack(f"<{len(data) // 8}q", data[: len(data) // 8 * 8]))
 
 
 def normalise(text: str) -> str:
-    """Lower-cased word tokens joined by spaces: what counts as "the same block"."""
+    """Lower-cased word tokens joined by spaces: what counts as "the same text"."""
     return " ".join(_TOKEN.findall(text.lower()))
 
 
-def learn(pages: Iterable[Sequence[str]], min_pages: int = 2) -> SiteTemplate:
-    """Blocks found on at least `min_pages` different pages of the site."""
-    seen: Counter[str] = Counter()
+def _blocks(tree: lxml.html.HtmlElement) -> dict[Any, list[str]]:
+    """Each block element's own text pieces (not those of blocks nested in it), in order."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    # Document order visits a parent before its children: each element's block (None inside
+    # script, style and the like) is known when its children are reached.
+    owner_of: dict[Any, Any] = {root: root}
+    owned: dict[Any, list[str]] = {}
+    for el in root.iter():
+        tag = el.tag
+        parent = el.getparent()
+        above = owner_of.get(parent) if el is not root else root
+        if not isinstance(tag, str):
+            own = None  # comments and processing instructions: only their tails count
+        elif tag in _SKIP:
+            own = None
+            owner_of[el] = None
+        else:
+            own = el if tag in BLOCK_TAGS else above
+            owner_of[el] = own
+        if own is not None:
+            text = el.text
+            if text and not text.isspace():
+                owned.setdefault(own, []).append(text)
+        # A tail (text after a child, even a <script> or a comment) is its parent's text.
+        tail = el.tail
+        if el is not root and above is not None and tail and not tail.isspace():
+            owned.setdefault(above, []).append(tail)
+    return owned
+
+
+def _label(el: Any, labels: dict[Any, str]) -> str:
+    """`tag.class.names` of an element (digits dropped), remembered per page."""
+    found = labels.get(el)
+    if found is None:
+        # Class names place a block better than tags (a story's standfirst and a related
+        # link's teaser are both a <p> in a <div>); digits in them change from build to build.
+        names = sorted(_DIGITS.sub("", el.get("class") or "").split())
+        found = ".".join((el.tag, *names))
+        labels[el] = found
+    return found
+
+
+def _signature(owner: Any, text: str, labels: dict[Any, str]) -> int:
+    path = []
+    el = owner
+    for _ in range(_DEPTH):
+        path.append(_label(el, labels))
+        el = el.getparent()
+        if el is None:
+            break
+    key = "/".join(path) + "|" + text
+    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def block_signatures(
+    tree: lxml.html.HtmlElement, params: TemplateParams | None = None
+) -> list[tuple[Any, int, int]]:
+    """(element, signature, characters) for each text block of the page long enough to count."""
+    min_words = (params or TemplateParams()).min_words
+    out = []
+    labels: dict[Any, str] = {}
+    for owner, pieces in _blocks(tree).items():
+        raw = " ".join(pieces)
+        if len(raw) > _MAX_CHARS:
+            continue
+        text = normalise(raw)
+        if not text or text.count(" ") + 1 < min_words:
+            continue
+        out.append((owner, _signature(owner, text, labels), len(text)))
+    return out
+
+
+def page_blocks(
+    tree: lxml.html.HtmlElement, params: TemplateParams | None = None
+) -> frozenset[int]:
+    """Signatures of a page's text blocks (what `learn` counts across a site's pages)."""
+    return frozenset(sig for _, sig, _ in block_signatures(tree, params))
+
+
+def learn(pages: Iterable[Iterable[int]], params: TemplateParams | None = None) -> SiteTemplate:
+    """The blocks recurring on enough of `pages` (each one page's `page_blocks`)."""
+    params = params or TemplateParams()
+    seen: Counter[int] = Counter()
     count = 0
-    for paragraphs in pages:
+    for blocks in pages:
         count += 1
-        keys = {normalise(p) for p in paragraphs}
-        seen.update(k for k in keys if len(k.split()) >= MIN_WORDS)
-    return SiteTemplate(frozenset(k for k, n in seen.items() if n >= min_pages), count)
+        seen.update(set(blocks))
+    floor = max(params.min_pages, params.min_share * count)
+    return SiteTemplate(frozenset(k for k, n in seen.items() if n >= floor), count)
 
 
-def apply(paragraphs: Sequence[str], template: SiteTemplate) -> list[str]:
-    """The paragraphs without the site's recurring blocks (all of them if nothing is left)."""
-    kept = [p for p in paragraphs if normalise(p) not in template.blocks]
-    # A page made only of recurring blocks is a page we do not understand, not an empty story.
-    return kept or list(paragraphs)
+def matches(
+    found: list[tuple[Any, int, int]], template: SiteTemplate, titles: Iterable[str] = ()
+) -> list[Any]:
+    """The blocks of `found` (a page's `block_signatures`) that are in `template`.
+
+    None when one of them is the page's headline (one of `titles`): the page repeats one seen
+    before (the same story under another address), and the recurring text is that story.
+    """
+    if not template.blocks:
+        return []
+    hits = [owner for owner, sig, _ in found if sig in template.blocks]
+    headlines = {normalise(t) for t in titles} - {""}
+    if headlines and any(normalise(owner.text_content()) in headlines for owner in hits):
+        return []
+    return hits
+
+
+def remove(blocks: list[Any]) -> int:
+    """Remove `blocks` from their tree; how many were removed.
+
+    Only blocks with no block inside them go (a wrapper's own label may recur while what it
+    wraps does not); their tail text, which belongs to the parent, stays.
+    """
+    removed = 0
+    for owner in blocks:
+        if owner.getparent() is None or owner.tag in _KEEP:
+            continue
+        if any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in owner.iterdescendants()):
+            continue
+        owner.drop_tree()
+        removed += 1
+    return removed
+
+
+def strip(tree: lxml.html.HtmlElement, template: SiteTemplate) -> int:
+    """Remove the page's blocks that are in `template`; how many were removed."""
+    return remove(matches(block_signatures(tree), template))

@@ -203,6 +203,23 @@ article_topics = Table(
     Index("ix_article_topics_key", "topic_key", "article_id"),
 )
 
+# Per-site templates (progleton.extract.templates): the block signatures of each site's
+# most recent pages, packed as signed 64-bit integers. A page's row is replaced when it is
+# extracted again; only the newest pages of a site are kept.
+site_pages = Table(
+    "site_pages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site", Text, nullable=False),
+    Column("url_key", Text, nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL")),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Column("blocks", LargeBinary, nullable=False),
+    UniqueConstraint("site", "url_key", name="uq_site_pages_site_url"),
+    Index("ix_site_pages_site_seen", "site", "seen_at"),
+    Index("ix_site_pages_source", "source_id"),
+)
+
 # Stories: ids come from the clusterer (its state is saved with them, in one transaction).
 stories = Table(
     "stories",

@@ -51,6 +51,7 @@ from progleton.store.schema import (
     stage_locks,
 )
 from progleton.store.storydb import StoriesMixin
+from progleton.store.templatedb import TemplatesMixin
 from progleton.store.topicdb import TopicsMixin, add_topics
 from progleton.store.warcdb import WarcMixin
 
@@ -85,7 +86,15 @@ _UPDATE_ENTRY = (
 )
 
 
-class SQLStore(CopiesMixin, StoriesMixin, ListingMixin, TopicsMixin, WarcMixin, EntitiesMixin):
+class SQLStore(
+    CopiesMixin,
+    StoriesMixin,
+    ListingMixin,
+    TopicsMixin,
+    TemplatesMixin,
+    WarcMixin,
+    EntitiesMixin,
+):
     """`Store` over any SQLAlchemy engine; subclasses create the engine and search text."""
 
     url: str

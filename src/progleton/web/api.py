@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from progleton import __version__
 from progleton.models import utcnow
+from progleton.sitetemplates import source_templates
 from progleton.store import Cursor, Store
 from progleton.store.query import approximate
 from progleton.web.deps import PipelineDep, SettingsDep, StoreDep
@@ -21,6 +22,7 @@ from progleton.web.schemas import (
     Health,
     SearchHitOut,
     SearchResults,
+    SiteTemplateOut,
     SourceDetail,
     SourceList,
     SourceOut,
@@ -168,8 +170,10 @@ def list_sources(store: StoreDep) -> SourceList:
     responses=_NOT_FOUND,
     summary="Get one source",
 )
-def get_source(store: StoreDep, source_id: Annotated[int, Path(ge=1, lt=2**31)]) -> SourceDetail:
-    """One source's health and its 20 most recent fetch attempts."""
+def get_source(
+    store: StoreDep, settings: SettingsDep, source_id: Annotated[int, Path(ge=1, lt=2**31)]
+) -> SourceDetail:
+    """One source's health, its 20 most recent fetch attempts and its learned templates."""
     source = store.get_source(source_id)
     if source is None:
         raise HTTPException(404, f"no source with id {source_id}")
@@ -184,7 +188,13 @@ def get_source(store: StoreDep, source_id: Annotated[int, Path(ge=1, lt=2**31)])
         )
         for f in store.recent_fetches(source_id, 20)
     ]
-    return SourceDetail(**SourceOut.of(source).model_dump(), recent_fetches=fetches)
+    templates = [
+        SiteTemplateOut(site=t.site, pages=t.pages, blocks=t.blocks, min_pages=t.min_pages)
+        for t in source_templates(store, settings, source_id)
+    ]
+    return SourceDetail(
+        **SourceOut.of(source).model_dump(), recent_fetches=fetches, templates=templates
+    )
 
 
 @router.get("/search", response_model=SearchResults, responses=_ERRORS, summary="Search")

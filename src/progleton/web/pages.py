@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from progleton.config import Settings
 from progleton.models import Article, Source, Story, utcnow
 from progleton.pipeline import Pipeline
+from progleton.sitetemplates import source_templates
 from progleton.store import Cursor, Store
 from progleton.store.listing import FilterChoice
 from progleton.store.query import approximate, parse_query
@@ -391,6 +392,7 @@ def sources_page(request: Request, store: StoreDep, renderer: RendererDep) -> HT
 def source_page(
     request: Request,
     store: StoreDep,
+    settings: SettingsDep,
     renderer: RendererDep,
     source_id: Annotated[int, Path(ge=1, lt=2**31)],
 ) -> HTMLResponse:
@@ -411,6 +413,7 @@ def source_page(
             "nav": "sources",
             "source": source,
             "fetches": store.recent_fetches(source_id, SOURCE_PAGE_FETCHES),
+            "templates": source_templates(store, settings, source_id),
             "cards": [card(a, source.title) for a in articles],
             "more_url": more_url,
             "feeds": [feed_link(f"Articles from {source_name(source)}", "/feed", source=source_id)],

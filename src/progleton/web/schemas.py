@@ -243,10 +243,23 @@ class FetchOut(BaseModel):
     elapsed_ms: int | None
 
 
+class SiteTemplateOut(BaseModel):
+    """The boilerplate learned for one site a source's pages come from."""
+
+    site: str
+    pages: int = Field(description="Recent pages of the site the template is learned from.")
+    blocks: int = Field(
+        description="Text blocks recurring in the same place on enough of those pages; "
+        "removed from the site's next pages before extraction."
+    )
+    min_pages: int = Field(description="Pages a block must recur on before it counts.")
+
+
 class SourceDetail(SourceOut):
-    """A source with its recent fetch log."""
+    """A source with its recent fetch log and its sites' learned templates."""
 
     recent_fetches: list[FetchOut]
+    templates: list[SiteTemplateOut]
 
 
 class SourceList(BaseModel):
