@@ -166,6 +166,22 @@ def test_a_page_repeating_pages_already_seen_keeps_its_story() -> None:
     assert res.article.paragraphs == seen[0].article.paragraphs
 
 
+def test_a_latest_box_listing_the_pages_own_headline_does_not_stop_the_template() -> None:
+    latest = (
+        '<ul class="latest">'
+        + "".join(f"<li><a href='/{k}'>Harbour story {k}</a></li>" for k in range(10))
+        + "</ul>"
+    )
+    seen = [
+        extract_page(page(n, extra=latest), f"https://g.example/{n}", signatures=True)
+        for n in range(4)
+    ]
+    template = learn((r.blocks for r in seen), TemplateParams(3, 0.3))
+    res = extract_page(page(6, extra=latest), "https://g.example/6", template=template)
+    assert res.template_hits >= 1 and HERITAGE not in res.article.paragraphs
+    assert res.article.paragraphs[-5:] == paragraphs_for(6)
+
+
 def test_site_names() -> None:
     assert site_of("https://WWW.Example.org/a?b=1") == "example.org"
     assert site_of("http://127.0.0.1:8080/a") == "127.0.0.1:8080"

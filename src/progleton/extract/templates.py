@@ -71,6 +71,8 @@ BLOCK_TAGS = frozenset(
 _SKIP = frozenset(("script", "style", "noscript", "template", "svg", "head", "title"))
 # Texts longer than this are never the same block twice by chance, and hashing them is waste.
 _MAX_CHARS = 5000
+# Blocks this long are paragraphs (see `matches`).
+_PARAGRAPH_CHARS = 150
 # Never removed: a heading such as "More from the site" tells the body extractor where the
 # story ends (removing it, measured on the Fundus pages, let related-story teasers in).
 _KEEP = frozenset(("body", "h1", "h2", "h3", "h4", "h5", "h6"))
@@ -218,16 +220,20 @@ def matches(
 ) -> list[Any]:
     """The blocks of `found` (a page's `block_signatures`) that are in `template`.
 
-    None when one of them is the page's headline (one of `titles`): the page repeats one seen
-    before (the same story under another address), and the recurring text is that story.
+    None when the page repeats one seen before (the same story under another address): its
+    headline (one of `titles`) is among the hits and so is most of its paragraph-sized text.
+    The headline alone is not enough: a site's "latest" box lists new stories on every page.
     """
     if not template.blocks:
         return []
-    hits = [owner for owner, sig, _ in found if sig in template.blocks]
+    hits = [(owner, chars) for owner, sig, chars in found if sig in template.blocks]
     headlines = {normalise(t) for t in titles} - {""}
-    if headlines and any(normalise(owner.text_content()) in headlines for owner in hits):
-        return []
-    return hits
+    if headlines and any(normalise(owner.text_content()) in headlines for owner, _ in hits):
+        long_text = sum(chars for _, _, chars in found if chars >= _PARAGRAPH_CHARS)
+        long_hits = sum(chars for _, chars in hits if chars >= _PARAGRAPH_CHARS)
+        if long_hits > 0.5 * long_text:
+            return []
+    return [owner for owner, _ in hits]
 
 
 def remove(blocks: list[Any]) -> int:
