@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import html
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import lxml.html
@@ -29,6 +30,7 @@ from progleton.models import Source
 from progleton.pipeline import Pipeline
 from progleton.sitetemplates import site_of
 from progleton.store import open_store
+from progleton.store.templatedb import SitePage
 from progleton.web.app import create_app
 from publisher import NOW, paragraphs_for
 
@@ -195,17 +197,33 @@ def test_site_names() -> None:
 def test_the_store_keeps_each_sites_newest_pages_once(store_url: str) -> None:
     store = open_store(store_url)
     source = store.add_source(Source(feed_url="https://a.example/feed"))
-    for n in range(8):
-        store.record_site_page(
-            "a.example", f"a.example/{n}", {n, 1000}, source_id=source.id, keep=5
-        )
-    # Extracted again (a re-run, a revised page): replaced, not counted twice.
-    store.record_site_page("a.example", "a.example/7", pack({7, 1000, 2000}), keep=5)
-    store.record_site_page("b.example", "b.example/1", {1}, keep=5)
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def at(n: int) -> datetime:
+        return t0 + timedelta(minutes=n)
+
+    store.record_site_pages(
+        [
+            SitePage("a.example", f"a.example/{n}", frozenset({n, 1000}), source.id, at(n))
+            for n in range(6)
+        ]
+    )
+    # Extracted again (a re-run, a revised page): replaced, not counted twice; in one batch
+    # the last record of a page wins.
+    store.record_site_pages(
+        [
+            SitePage("a.example", "a.example/7", frozenset({7}), None, at(7)),
+            SitePage("a.example", "a.example/7", pack({7, 1000, 2000}), None, at(8)),
+            SitePage("b.example", "b.example/1", frozenset({1}), None, at(1)),
+        ],
+        keep=5,
+        trim=["a.example"],
+    )
     rows = store.site_pages("a.example")
-    assert [k for k, _ in rows] == [f"a.example/{n}" for n in (7, 6, 5, 4, 3)]
+    assert [k for k, _ in rows] == [f"a.example/{n}" for n in (7, 5, 4, 3, 2)]
     assert unpack(rows[0][1]) == {7, 1000, 2000}
-    assert store.source_sites(source.id or 0) == ["a.example"]  # the re-record kept the source
+    assert [k for k, _ in store.site_pages("b.example")] == ["b.example/1"]  # not trimmed
+    assert store.source_sites(source.id or 0) == ["a.example"]
     store.close()
 
 

@@ -328,7 +328,10 @@ class Pipeline:
 
     def close(self) -> None:
         """Stop the parsing thread and extraction processes."""
-        self._workers.close()
+        try:
+            self._templates.flush_now()
+        finally:
+            self._workers.close()
 
     def __enter__(self) -> Pipeline:
         return self
@@ -454,6 +457,7 @@ class Pipeline:
                         await slots.acquire()
                         tasks.append(asyncio.create_task(refresh(s)))
             results = await asyncio.gather(*tasks)
+        await self._templates.flush()
         for r in results:
             report.add(r)
         report.seconds = time.monotonic() - started
@@ -978,6 +982,7 @@ class Pipeline:
             return report
         async with self._fetcher() as fetcher:
             await self._ingest(fetcher, source, feed, report, None)
+        await self._templates.flush()
         return report
 
     # -- one page ------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """The crawler's per-site templates: learned from each site's pages as they arrive.
 
 Every page the crawler extracts gives its block signatures (`progleton.extract.templates`);
-they are stored under the page's site (`Store.record_site_page`, newest `template_window`
-pages per site) and the site's template, learned from them, is handed to the extraction of
-the site's next pages. A block needs `template_min_pages` pages and `template_min_share` of
-the window before it counts, so a site's first pages are extracted with the per-page rules
-alone.
+they are stored under the page's site (`Store.record_site_pages`, in batches; newest
+`template_window` pages per site) and the site's template, learned from them, is handed to
+the extraction of the site's next pages. A block needs `template_min_pages` pages and
+`template_min_share` of the window before it counts, so a site's first pages are extracted
+with the per-page rules alone.
 
 The cache holds the packed signatures of at most `MAX_SITES` sites (least recently used go),
 so memory stays flat however many sites a crawl covers; a site's pages are read again from
@@ -22,13 +22,19 @@ from urllib.parse import urlsplit
 
 from progleton.config import Settings
 from progleton.extract.templates import SiteTemplate, TemplateParams, learn, unpack
+from progleton.models import utcnow
 from progleton.store.base import Store
+from progleton.store.templatedb import SitePage
 
 MAX_SITES = 256
 RELOAD_SECONDS = 600.0
-# A site's template is learned again after this many new pages (and while it has fewer than
-# a full window): learning costs ~1 ms, a page's extraction tens.
+# A site's template is learned again after this many new pages, or a quarter of its window
+# while that is filling: learning costs ~1 ms, extracting a page ~10.
 RELEARN_EVERY = 10
+# Pages' signatures are written in batches (one transaction), at least this often: a crash
+# loses the last few seconds of them, never an article.
+FLUSH_PAGES = 64
+FLUSH_SECONDS = 5.0
 
 
 def template_params(settings: Settings) -> TemplateParams:
@@ -68,6 +74,9 @@ class SiteTemplates:
         self.window = settings.template_window
         self.params = template_params(settings)
         self._sites: OrderedDict[str, _Site] = OrderedDict()
+        self._pending: list[SitePage] = []
+        self._full: set[str] = set()  # sites in `_pending` whose window is full: trim them
+        self._flushed_at = time.monotonic()
 
     @property
     def enabled(self) -> bool:
@@ -80,10 +89,10 @@ class SiteTemplates:
         if not self.enabled or site is None:
             return None
         state = await self._state(site)
-        if state.template is None or (
-            state.since_learned >= RELEARN_EVERY
-            or (state.since_learned and len(state.pages) < self.window)
-        ):
+        due = min(RELEARN_EVERY, max(1, len(state.pages) // 4))
+        if state.template is None or state.since_learned >= due:
+            if len(state.pages) < self.params.min_pages:
+                return None  # too few pages for any block to count
             state.template = learn((unpack(b) for b in state.pages.values()), self.params)
             state.since_learned = 0
         return state.template if state.template.blocks else None
@@ -101,14 +110,34 @@ class SiteTemplates:
         while len(state.pages) > self.window:
             state.pages.popitem(last=False)
         state.since_learned += 1
-        await asyncio.to_thread(
-            self.store.record_site_page,
-            site,
-            url_key,
-            blocks,
-            source_id=source_id,
-            keep=self.window,
-        )
+        self._pending.append(SitePage(site, url_key, blocks, source_id, utcnow()))
+        if len(state.pages) >= self.window:
+            self._full.add(site)
+        if (
+            len(self._pending) >= FLUSH_PAGES
+            or time.monotonic() - self._flushed_at >= FLUSH_SECONDS
+        ):
+            await self.flush()
+
+    def _take(self) -> tuple[list[SitePage], set[str]]:
+        pending, full = self._pending, self._full
+        self._pending, self._full = [], set()
+        self._flushed_at = time.monotonic()
+        return pending, full
+
+    async def flush(self) -> None:
+        """Write the recorded pages not stored yet."""
+        pending, full = self._take()
+        if pending:
+            await asyncio.to_thread(
+                self.store.record_site_pages, pending, keep=self.window, trim=full
+            )
+
+    def flush_now(self) -> None:
+        """`flush` from synchronous code (closing the pipeline)."""
+        pending, full = self._take()
+        if pending:
+            self.store.record_site_pages(pending, keep=self.window, trim=full)
 
     async def _state(self, site: str) -> _Site:
         state = self._sites.get(site)

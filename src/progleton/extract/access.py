@@ -53,24 +53,36 @@ _FALSE = {False, "false", "False", "FALSE", "no"}
 
 
 def page_access(
-    tree: lxml.html.HtmlElement, body_chars: int, *, gated: bool | None = None
+    tree: lxml.html.HtmlElement, body_chars: int, *, removed_gate: bool = False
 ) -> str | None:
     """`"paywall"` when the page shows a teaser behind a paywall, else None.
 
-    `gated` is `has_gate(tree)` when it was read before the tree was changed.
+    `removed_gate` says a gate was among blocks removed from `tree` before (`gate_in`).
     """
     # Metered sites declare every page locked yet serve the whole text to many readers (and
     # crawlers): the label means "we only have the teaser", so a long body is never labelled.
     if body_chars >= TEASER_CHARS:
         return None
-    if gated is None:
-        gated = has_gate(tree)
-    return PAYWALL if gated else None
+    if removed_gate or _declared_locked(tree) or _has_gate(tree):
+        return PAYWALL
+    return None
 
 
-def has_gate(tree: lxml.html.HtmlElement) -> bool:
-    """Whether the page declares itself locked or shows a paywall prompt."""
-    return _declared_locked(tree) or _has_gate(tree)
+def gate_in(blocks: list[lxml.html.HtmlElement]) -> bool:
+    """Whether any of these elements (about to be removed) is or sits in a paywall prompt."""
+    for el in blocks:
+        text = " ".join(el.text_content().split())
+        if _GATE_TEXT.search(text):
+            return True
+        if not _GATE_WORDS.search(text):
+            continue
+        node = el
+        while node is not None and node.tag != "body":
+            names = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
+            if names and _GATE_NAMES.search(names):
+                return True
+            node = node.getparent()
+    return False
 
 
 def _declared_locked(tree: lxml.html.HtmlElement) -> bool:

@@ -12,7 +12,7 @@ import lxml.html
 from progleton.errors import ExtractionError
 from progleton.extract import boilerplate as bp
 from progleton.extract import recover
-from progleton.extract.access import has_gate, page_access
+from progleton.extract.access import gate_in, page_access
 from progleton.extract.body import body_blocks, looks_like_navigation, run_trafilatura
 from progleton.extract.dates import as_utc, is_year_only, parse_datetime, plausible_date
 from progleton.extract.decode import decode_html
@@ -104,14 +104,14 @@ def _extract_page(
     links = link_texts(tree)
     use_template = template is not None and bool(template.blocks)
     found = block_signatures(tree, params) if signatures or use_template else []
-    gated: bool | None = None
+    removed_gate = False
     hits = 0
     hit_blocks = (
         matches(found, template, [meta.title or "", *meta.titles]) if template is not None else []
     )
     if hit_blocks:
-        # A recurring paywall prompt is template too; the access label reads it first.
-        gated = has_gate(tree)
+        # A recurring paywall prompt is template too; the access label needs to know.
+        removed_gate = gate_in(hit_blocks)
         hits = remove(hit_blocks)
     if drop_inline_widgets(tree) + hits:
         # trafilatura reads the string; hand it the page without the hover cards and the
@@ -158,7 +158,7 @@ def _extract_page(
         image=meta.image,
         publisher=meta.publisher,
         description=meta.description,
-        access=page_access(tree, len(body_text), gated=gated),
+        access=page_access(tree, len(body_text), removed_gate=removed_gate),
         topics=meta.topics,
     )
     seen = frozenset(sig for _, sig, _ in found) if signatures else frozenset()

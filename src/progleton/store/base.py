@@ -24,7 +24,7 @@ from progleton.models import (
     TitleRevision,
 )
 from progleton.store.query import SEARCH_CANDIDATES
-from progleton.store.templatedb import TEMPLATE_WINDOW
+from progleton.store.templatedb import TEMPLATE_WINDOW, SitePage
 from progleton.store.warcdb import WarcCheckpoint
 
 if TYPE_CHECKING:  # listing imports Cursor from here
@@ -257,17 +257,10 @@ class Store(Protocol):
     def topics_of(self, article_ids: Iterable[int]) -> dict[int, list[str]]:
         """The topics of each given article that has any."""
 
-    def record_site_page(
-        self,
-        site: str,
-        url_key: str,
-        blocks: bytes | Iterable[int],
-        *,
-        source_id: int | None = None,
-        keep: int = TEMPLATE_WINDOW,
-        at: datetime | None = None,
+    def record_site_pages(
+        self, pages: Iterable[SitePage], *, keep: int = TEMPLATE_WINDOW, trim: Iterable[str] = ()
     ) -> None:
-        """Store one page's block signatures under its site (newest `keep` kept)."""
+        """Store pages' block signatures under their sites; trim the `trim` sites to `keep`."""
 
     def site_pages(self, site: str, limit: int = TEMPLATE_WINDOW) -> list[tuple[str, bytes]]:
         """A site's newest recorded pages: (url key, packed signatures), newest first."""

@@ -8,6 +8,7 @@ again replaces its row, so re-running a crawl never counts a page twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, func, select
@@ -21,53 +22,72 @@ from progleton.store.schema import site_pages
 TEMPLATE_WINDOW = 50
 
 
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    """One extracted page's block signatures (or `pack`ed), to be stored under its site."""
+
+    site: str
+    url_key: str
+    blocks: bytes | frozenset[int]
+    source_id: int | None = None
+    seen_at: datetime | None = None
+
+
 class TemplatesMixin:
     """Site page signatures for `SQLStore`."""
 
     engine: Engine
 
-    def record_site_page(
-        self,
-        site: str,
-        url_key: str,
-        blocks: bytes | Iterable[int],
-        *,
-        source_id: int | None = None,
-        keep: int = TEMPLATE_WINDOW,
-        at: datetime | None = None,
+    def record_site_pages(
+        self, pages: Iterable[SitePage], *, keep: int = TEMPLATE_WINDOW, trim: Iterable[str] = ()
     ) -> None:
-        """Store one page's signatures (or `pack`ed) under its site; keep the newest `keep`."""
-        row = {
-            "site": site,
-            "url_key": url_key,
-            "source_id": source_id,
-            "seen_at": at or utcnow(),
-            "blocks": blocks if isinstance(blocks, bytes) else pack(blocks),
-        }
+        """Store pages' signatures under their sites, in one transaction; then keep only the
+        newest `keep` pages of each site in `trim` (the caller knows which sites are full)."""
+        rows = [
+            {
+                "site": p.site,
+                "url_key": p.url_key,
+                "source_id": p.source_id,
+                "seen_at": p.seen_at or utcnow(),
+                "blocks": p.blocks if isinstance(p.blocks, bytes) else pack(p.blocks),
+            }
+            for p in pages
+        ]
+        # One row per page: the last record of a page wins, as it would one by one.
+        rows = list({(r["site"], r["url_key"]): r for r in rows}.values())
+        sites = sorted(set(trim))
+        if not rows and not sites:
+            return
         with self.engine.begin() as conn:
-            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            stmt = dialect.insert(site_pages).values(row)
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["site", "url_key"],
-                    set_={
-                        "seen_at": stmt.excluded.seen_at,
-                        "blocks": stmt.excluded.blocks,
-                        "source_id": func.coalesce(stmt.excluded.source_id, site_pages.c.source_id),
-                    },
+            if rows:
+                dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+                stmt = dialect.insert(site_pages)
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["site", "url_key"],
+                        set_={
+                            "seen_at": stmt.excluded.seen_at,
+                            "blocks": stmt.excluded.blocks,
+                            "source_id": func.coalesce(
+                                stmt.excluded.source_id, site_pages.c.source_id
+                            ),
+                        },
+                    ),
+                    rows,
                 )
-            )
-            newest = (
-                select(site_pages.c.id)
-                .where(site_pages.c.site == site)
-                .order_by(site_pages.c.seen_at.desc(), site_pages.c.id.desc())
-                .limit(keep)
-            )
-            conn.execute(
-                delete(site_pages).where(
-                    site_pages.c.site == site, site_pages.c.id.not_in(newest.scalar_subquery())
+            for site in sites:
+                newest = (
+                    select(site_pages.c.id)
+                    .where(site_pages.c.site == site)
+                    .order_by(site_pages.c.seen_at.desc(), site_pages.c.id.desc())
+                    .limit(keep)
                 )
-            )
+                conn.execute(
+                    delete(site_pages).where(
+                        site_pages.c.site == site,
+                        site_pages.c.id.not_in(newest.scalar_subquery()),
+                    )
+                )
 
     def site_pages(self, site: str, limit: int = TEMPLATE_WINDOW) -> list[tuple[str, bytes]]:
         """A site's newest recorded pages: (url key, packed signatures), newest first."""
