@@ -66,6 +66,21 @@ def test_titles_are_stripped_and_surnames_merged() -> None:
     assert people[0].mentions == 3
 
 
+def test_short_and_dotted_forms_of_common_names_are_one_entity() -> None:
+    e = enrich_text(
+        "Trade talks\n\nThe U.S. and the EU met in Geneva. US officials said the United States "
+        "wanted a deal, and the European Union agreed to talk again. The U.N. was not there, "
+        "and neither was the United Nations envoy. Tell us more, readers wrote.",
+        "en",
+    )
+    by_name = {x.name: x for x in e.entities}
+    assert "United States" in by_name and by_name["United States"].mentions == 3
+    assert by_name["United States"].label == "GPE"
+    assert not {"U.S.", "US", "U.S", "EU", "U.N.", "UN"} & set(by_name)
+    assert by_name["European Union"].mentions == 2
+    assert by_name["United Nations"].mentions == 2
+
+
 def test_according_to_and_descriptions() -> None:
     e = enrich_text(
         "Ferry service\n\n"

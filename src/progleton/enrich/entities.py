@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from progleton.enrich.lexicon import TITLES
+from progleton.enrich.lexicon import KNOWN_NAMES, TITLES
 from progleton.enrich.model import ENTITY_LABELS, Entity, Mention
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_JUNK = re.compile(r"^[\s\"“”'‘’(\[,.;:-]+|[\s\"“”'‘’)\],;:-]+$")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
+# "U.S.", "U.K", "E.U.": capitals with dots between (a single "A." is an initial).
+_ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^(?:[A-Z]\.)+[A-Z]$")
 # Labels that may be spaCy's mistake for a person's surname ("Trump" tagged ORG).
 _SURNAME_CONFUSABLE = frozenset({"ORG", "GPE", "NORP", "PERSON"})
 
@@ -41,6 +43,17 @@ def clean_name(text: str, label: str) -> str:
         while len(words) > 1 and words[-1].startswith("("):
             words = words[:-1]
     return _EDGE_JUNK.sub("", " ".join(words))
+
+
+def canonical_name(name: str, label: str) -> tuple[str, str]:
+    """The name and kind a common short form stands for ("U.S." -> United States, GPE)."""
+    if _ACRONYM.match(name):
+        name = name.replace(".", "")
+    known = KNOWN_NAMES.get(name)
+    # A label spaCy gave outside places and organisations (a "US" PERSON) is its mistake too.
+    if known is not None and label in ("GPE", "ORG", "NORP", "LOC", "FAC"):
+        return known
+    return name, label
 
 
 def _key(name: str) -> str:
@@ -82,14 +95,15 @@ def canonical_entities(doc: Doc) -> tuple[list[Entity], list[Mention]]:
         name = clean_name(ent.text, ent.label_)
         if not name or not any(c.isalpha() for c in name):
             continue
-        key = _structure_key(name) if ent.label_ == "PERSON" else _key(name)
+        name, label = canonical_name(name, ent.label_)
+        key = _structure_key(name) if label == "PERSON" else _key(name)
         idx = by_key.get(key)
         if idx is None:
             idx = by_key[key] = len(clusters)
             clusters.append(_Cluster())
         c = clusters[idx]
         c.names[name] += 1
-        c.labels[ent.label_] += 1
+        c.labels[label] += 1
         c.positions.append(ent.start_char)
         raw.append((ent.start_char, ent.end_char, ent.text, idx))
     _merge_surnames(clusters, raw)

@@ -215,3 +215,18 @@ def cue_verbs() -> frozenset[str]:
     forms = {w.strip().lower() for w in text.split() if w.strip()}
     forms.update(_EXTRA_FORMS.split())
     return frozenset(forms - _DROP)
+
+
+# Short and dotted forms news copy uses for a few very common names, and the name (and kind)
+# they stand for: "U.S.", "US" and "United States" are one place. Only these exact spellings
+# (capitals; dots are dropped first), so the pronoun "us" is never a country.
+KNOWN_NAMES: dict[str, tuple[str, str]] = {
+    "US": ("United States", "GPE"),
+    "USA": ("United States", "GPE"),
+    "United States of America": ("United States", "GPE"),
+    "UK": ("United Kingdom", "GPE"),
+    "UAE": ("United Arab Emirates", "GPE"),
+    "UN": ("United Nations", "ORG"),
+    "EU": ("European Union", "ORG"),
+    "Nato": ("NATO", "ORG"),
+}
