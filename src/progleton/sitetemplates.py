@@ -15,9 +15,10 @@ the store after `RELOAD_SECONDS`, which brings in what other crawl processes rec
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from progleton.config import Settings
@@ -25,6 +26,8 @@ from progleton.extract.templates import SiteTemplate, TemplateParams, learn, unp
 from progleton.models import utcnow
 from progleton.store.base import Store
 from progleton.store.templatedb import SitePage
+
+log = logging.getLogger(__name__)
 
 MAX_SITES = 256
 RELOAD_SECONDS = 600.0
@@ -40,7 +43,9 @@ FLUSH_SECONDS = 5.0
 def template_params(settings: Settings) -> TemplateParams:
     """The settings' thresholds for a block to count as a site's template."""
     return TemplateParams(
-        min_pages=settings.template_min_pages, min_share=settings.template_min_share
+        min_pages=settings.template_min_pages,
+        min_share=settings.template_min_share,
+        share_base=settings.template_window // 2,
     )
 
 
@@ -74,6 +79,10 @@ class SiteTemplates:
         self.window = settings.template_window
         self.params = template_params(settings)
         self._sites: OrderedDict[str, _Site] = OrderedDict()
+        # Every source refreshed at once may be a site of its own: a smaller cache would
+        # read sites from the store again and again.
+        self.max_sites = max(MAX_SITES, settings.max_sources_in_flight + 64)
+        self._loading: dict[str, asyncio.Future[list[tuple[str, bytes]]]] = {}
         self._pending: list[SitePage] = []
         self._full: set[str] = set()  # sites in `_pending` whose window is full: trim them
         self._flushed_at = time.monotonic()
@@ -126,34 +135,77 @@ class SiteTemplates:
         return pending, full
 
     async def flush(self) -> None:
-        """Write the recorded pages not stored yet."""
+        """Write the recorded pages not stored yet (a failure is logged, never raised)."""
         pending, full = self._take()
         if pending:
-            await asyncio.to_thread(
-                self.store.record_site_pages, pending, keep=self.window, trim=full
-            )
+            await asyncio.to_thread(self._write, pending, full)
 
     def flush_now(self) -> None:
         """`flush` from synchronous code (closing the pipeline)."""
         pending, full = self._take()
         if pending:
+            self._write(pending, full)
+
+    def _write(self, pending: list[SitePage], full: set[str]) -> None:
+        # Sorted: crawl processes sharing a PostgreSQL database lock rows in one order.
+        pending.sort(key=lambda p: (p.site, p.url_key))
+        try:
             self.store.record_site_pages(pending, keep=self.window, trim=full)
+            return
+        except Exception as exc:  # signatures only teach templates: never fail a crawl
+            first = exc
+        try:
+            # A source removed meanwhile (its id no longer exists): keep the pages without it.
+            bare = [replace(p, source_id=None) for p in pending]
+            self.store.record_site_pages(bare, keep=self.window, trim=full)
+            log.warning("site pages stored without their sources: %s", first)
+        except Exception:
+            log.warning("%d site pages not stored", len(pending), exc_info=True)
 
     async def _state(self, site: str) -> _Site:
         state = self._sites.get(site)
         now = time.monotonic()
         if state is None or now - state.loaded_at > RELOAD_SECONDS:
-            stored = await asyncio.to_thread(self.store.site_pages, site, self.window)
+            stored = await self._load(site)
             # Another task may have loaded the site meanwhile: keep whichever is there.
             state = self._sites.get(site)
             if state is None or now - state.loaded_at > RELOAD_SECONDS:
                 pages = OrderedDict(reversed(stored))
+                if state is not None:
+                    # Pages recorded here and not written yet stay in the window.
+                    for key, blocks in state.pages.items():
+                        pages.pop(key, None)
+                        pages[key] = blocks
+                    while len(pages) > self.window:
+                        pages.popitem(last=False)
                 state = _Site(pages, now, since_learned=1)
                 self._sites[site] = state
         self._sites.move_to_end(site)
-        while len(self._sites) > MAX_SITES:
+        while len(self._sites) > self.max_sites:
             self._sites.popitem(last=False)
         return state
+
+    async def _load(self, site: str) -> list[tuple[str, bytes]]:
+        """The site's stored pages (none when the store fails); tasks asking at once share
+        one query."""
+        loading = self._loading.get(site)
+        if loading is not None:
+            return await asyncio.shield(loading)
+        future: asyncio.Future[list[tuple[str, bytes]]] = asyncio.get_running_loop().create_future()
+        self._loading[site] = future
+        try:
+            try:
+                rows = await asyncio.to_thread(self.store.site_pages, site, self.window)
+            except Exception:  # a template is an extra: a failed read means none for now
+                log.warning("site pages of %s not read", site, exc_info=True)
+                rows = []
+            future.set_result(rows)
+            return rows
+        except BaseException:  # cancelled: the tasks waiting on this load are too
+            future.cancel()
+            raise
+        finally:
+            self._loading.pop(site, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +220,12 @@ class TemplateSummary:
 
 def source_templates(store: Store, settings: Settings, source_id: int) -> list[TemplateSummary]:
     """The learned templates of the sites a source's pages came from (at most five)."""
+    if settings.template_window <= 0:
+        return []
     params = template_params(settings)
     out = []
     for site in store.source_sites(source_id)[:5]:
-        rows = store.site_pages(site, max(1, settings.template_window))
+        rows = store.site_pages(site, settings.template_window)
         template = learn((unpack(blocks) for _, blocks in rows), params)
         out.append(TemplateSummary(site, template.pages, len(template), params.min_pages))
     return out

@@ -68,10 +68,13 @@ def page_access(
     return None
 
 
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+
+
 def gate_in(blocks: list[lxml.html.HtmlElement]) -> bool:
     """Whether any of these elements (about to be removed) is or sits in a paywall prompt."""
     for el in blocks:
-        text = " ".join(el.text_content().split())
+        text = " ".join(" ".join(el.xpath(_VISIBLE_TEXT)).split())
         if _GATE_TEXT.search(text):
             return True
         if not _GATE_WORDS.search(text):

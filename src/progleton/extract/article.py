@@ -161,7 +161,7 @@ def _extract_page(
         access=page_access(tree, len(body_text), removed_gate=removed_gate),
         topics=meta.topics,
     )
-    seen = frozenset(sig for _, sig, _ in found) if signatures else frozenset()
+    seen = frozenset(b.signature for b in found) if signatures else frozenset()
     return PageResult(article, seen, hits)
 
 

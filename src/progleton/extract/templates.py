@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from hashlib import blake2b
-from typing import Any
+from typing import Any, NamedTuple
 
 import lxml.html
 
@@ -80,6 +80,20 @@ _KEEP = frozenset(("body", "h1", "h2", "h3", "h4", "h5", "h6"))
 _DEPTH = 3
 
 
+class Block(NamedTuple):
+    """One text block of a page: its element, signature, own text (normalised) and length."""
+
+    element: Any
+    signature: int
+    text: str
+    leaf: bool  # no block inside it
+
+    @property
+    def chars(self) -> int:
+        """Length of the normalised own text."""
+        return len(self.text)
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateParams:
     """When a recurring block counts as the site's template."""
@@ -91,6 +105,10 @@ class TemplateParams:
     min_share: float = 0.3
     # Blocks of fewer words never count: one-word labels recur inside real stories too.
     min_words: int = 2
+    # The share is of at least this many pages, so a site's first pages cannot make a
+    # block that four follow-ups of one story repeat into furniture (the crawler uses half
+    # its window: with 50, a block needs 8 pages).
+    share_base: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,35 +141,37 @@ def normalise(text: str) -> str:
     return " ".join(_TOKEN.findall(text.lower()))
 
 
-def _blocks(tree: lxml.html.HtmlElement) -> dict[Any, list[str]]:
-    """Each block element's own text pieces (not those of blocks nested in it), in order."""
+def _blocks(tree: lxml.html.HtmlElement) -> tuple[dict[Any, list[str]], set[Any]]:
+    """Each block element's own text pieces (not those of blocks nested in it), in order;
+    and the blocks that hold other blocks."""
     body = tree.find("body")
     root = body if body is not None else tree
     # Document order visits a parent before its children: each element's block (None inside
     # script, style and the like) is known when its children are reached.
     owner_of: dict[Any, Any] = {root: root}
     owned: dict[Any, list[str]] = {}
+    wrappers: set[Any] = set()
     for el in root.iter():
         tag = el.tag
-        parent = el.getparent()
-        above = owner_of.get(parent) if el is not root else root
-        if not isinstance(tag, str):
-            own = None  # comments and processing instructions: only their tails count
-        elif tag in _SKIP:
+        above = owner_of.get(el.getparent()) if el is not root else root
+        if above is None or not isinstance(tag, str) or tag in _SKIP:
+            # Hidden markup (and everything in it), comments, processing instructions: only
+            # the tail, which belongs to the parent, can count.
             own = None
-            owner_of[el] = None
+            if isinstance(tag, str):
+                owner_of[el] = None
         else:
             own = el if tag in BLOCK_TAGS else above
             owner_of[el] = own
-        if own is not None:
+            if own is el and el is not root:
+                wrappers.add(above)
             text = el.text
             if text and not text.isspace():
                 owned.setdefault(own, []).append(text)
-        # A tail (text after a child, even a <script> or a comment) is its parent's text.
         tail = el.tail
         if el is not root and above is not None and tail and not tail.isspace():
             owned.setdefault(above, []).append(tail)
-    return owned
+    return owned, wrappers
 
 
 def _label(el: Any, labels: dict[Any, str]) -> str:
@@ -180,19 +200,20 @@ def _signature(owner: Any, text: str, labels: dict[Any, str]) -> int:
 
 def block_signatures(
     tree: lxml.html.HtmlElement, params: TemplateParams | None = None
-) -> list[tuple[Any, int, int]]:
-    """(element, signature, characters) for each text block of the page long enough to count."""
+) -> list[Block]:
+    """Each text block of the page long enough to count."""
     min_words = (params or TemplateParams()).min_words
     out = []
     labels: dict[Any, str] = {}
-    for owner, pieces in _blocks(tree).items():
+    owned, wrappers = _blocks(tree)
+    for owner, pieces in owned.items():
         raw = " ".join(pieces)
         if len(raw) > _MAX_CHARS:
             continue
         text = normalise(raw)
         if not text or text.count(" ") + 1 < min_words:
             continue
-        out.append((owner, _signature(owner, text, labels), len(text)))
+        out.append(Block(owner, _signature(owner, text, labels), text, owner not in wrappers))
     return out
 
 
@@ -200,7 +221,7 @@ def page_blocks(
     tree: lxml.html.HtmlElement, params: TemplateParams | None = None
 ) -> frozenset[int]:
     """Signatures of a page's text blocks (what `learn` counts across a site's pages)."""
-    return frozenset(sig for _, sig, _ in block_signatures(tree, params))
+    return frozenset(b.signature for b in block_signatures(tree, params))
 
 
 def learn(pages: Iterable[Iterable[int]], params: TemplateParams | None = None) -> SiteTemplate:
@@ -211,46 +232,41 @@ def learn(pages: Iterable[Iterable[int]], params: TemplateParams | None = None) 
     for blocks in pages:
         count += 1
         seen.update(set(blocks))
-    floor = max(params.min_pages, params.min_share * count)
+    floor = max(params.min_pages, params.min_share * max(count, params.share_base))
     return SiteTemplate(frozenset(k for k, n in seen.items() if n >= floor), count)
 
 
-def matches(
-    found: list[tuple[Any, int, int]], template: SiteTemplate, titles: Iterable[str] = ()
-) -> list[Any]:
-    """The blocks of `found` (a page's `block_signatures`) that are in `template`.
+def matches(found: list[Block], template: SiteTemplate, titles: Iterable[str] = ()) -> list[Any]:
+    """The elements of `found` (a page's `block_signatures`) in `template` that can go.
 
-    None when the page repeats one seen before (the same story under another address): its
-    headline (one of `titles`) is among the hits and so is most of its paragraph-sized text.
-    The headline alone is not enough: a site's "latest" box lists new stories on every page.
+    Only blocks with no block inside them go (a wrapper's own label may recur while what it
+    wraps does not), and never a heading: "More from the site" tells the body extractor
+    where the story ends. None at all when the page repeats one seen before (the same story
+    under another address): its headline (one of `titles`) is among the hits and so is most
+    of its paragraph-sized text. The headline alone is not enough: a site's "latest" box
+    lists new stories on every page.
     """
     if not template.blocks:
         return []
-    hits = [(owner, chars) for owner, sig, chars in found if sig in template.blocks]
+    hits = [b for b in found if b.signature in template.blocks]
     headlines = {normalise(t) for t in titles} - {""}
-    if headlines and any(normalise(owner.text_content()) in headlines for owner, _ in hits):
-        long_text = sum(chars for _, _, chars in found if chars >= _PARAGRAPH_CHARS)
-        long_hits = sum(chars for _, chars in hits if chars >= _PARAGRAPH_CHARS)
+    if headlines and any(b.text in headlines for b in hits):
+        long_text = sum(b.chars for b in found if b.chars >= _PARAGRAPH_CHARS)
+        long_hits = sum(b.chars for b in hits if b.chars >= _PARAGRAPH_CHARS)
         if long_hits > 0.5 * long_text:
             return []
-    return [owner for owner, _ in hits]
+    return [
+        b.element
+        for b in hits
+        if b.leaf and b.element.tag not in _KEEP and b.element.getparent() is not None
+    ]
 
 
-def remove(blocks: list[Any]) -> int:
-    """Remove `blocks` from their tree; how many were removed.
-
-    Only blocks with no block inside them go (a wrapper's own label may recur while what it
-    wraps does not); their tail text, which belongs to the parent, stays.
-    """
-    removed = 0
-    for owner in blocks:
-        if owner.getparent() is None or owner.tag in _KEEP:
-            continue
-        if any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in owner.iterdescendants()):
-            continue
-        owner.drop_tree()
-        removed += 1
-    return removed
+def remove(elements: list[Any]) -> int:
+    """Remove `elements` (from `matches`) from their tree, their tails kept; how many."""
+    for el in elements:
+        el.drop_tree()
+    return len(elements)
 
 
 def strip(tree: lxml.html.HtmlElement, template: SiteTemplate) -> int:
