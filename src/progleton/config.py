@@ -67,8 +67,8 @@ class Settings:
     lease_seconds: int = 900
     # Per-site templates (progleton.sitetemplates): a text block found, in the same place, on
     # at least `template_min_pages` and `template_min_share` of a site's newest
-    # `template_window` pages is the site's furniture and is removed from its next pages
-    # before extraction. 0 turns learning and removal off.
+    # `template_window` pages (counted as at least half the window) is the site's furniture
+    # and is removed from its next pages before extraction. 0 turns learning and removal off.
     template_window: int = 50
     template_min_pages: int = 4
     template_min_share: float = 0.3

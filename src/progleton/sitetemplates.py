@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -215,7 +216,7 @@ class TemplateSummary:
     site: str
     pages: int  # recorded pages it is learned from (at most the window)
     blocks: int  # recurring blocks removed from the site's next pages
-    min_pages: int  # pages a block must be found on before it counts
+    min_pages: int  # pages a block must be found on before it counts (with this many pages)
 
 
 def source_templates(store: Store, settings: Settings, source_id: int) -> list[TemplateSummary]:
@@ -227,5 +228,9 @@ def source_templates(store: Store, settings: Settings, source_id: int) -> list[T
     for site in store.source_sites(source_id)[:5]:
         rows = store.site_pages(site, settings.template_window)
         template = learn((unpack(blocks) for _, blocks in rows), params)
-        out.append(TemplateSummary(site, template.pages, len(template), params.min_pages))
+        needed = max(
+            params.min_pages,
+            math.ceil(params.min_share * max(template.pages, params.share_base)),
+        )
+        out.append(TemplateSummary(site, template.pages, len(template), needed))
     return out
