@@ -313,6 +313,9 @@ def test_a_crawl_learns_the_sites_template_and_applies_it_to_later_pages(tmp_pat
                 headers={"Content-Type": "application/rss+xml"},
             )
             assert run(pipe.crawl([store.get_source(source.id or 0)])).new == 7  # type: ignore[list-item]
+            # `progleton extract URL` uses the template learned from crawled pages too.
+            again = run(pipe.extract_url(srv.url("/news/0")))
+            assert HERITAGE not in again.paragraphs and again.paragraphs[-5:] == paragraphs_for(0)
         by_title = {a.title: store.get_article(a.id or 0) for a in store.latest_articles(20)}
         with_furniture = sorted(t for t, a in by_title.items() if a and HERITAGE in a.paragraphs)
         # The first crawl's three pages taught the template (a block must recur on three);

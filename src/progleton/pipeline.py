@@ -987,10 +987,17 @@ class Pipeline:
 
     # -- one page ------------------------------------------------------------------------
     async def extract_url(self, url: str) -> Article:
-        """Fetch and extract one page (no storing)."""
+        """Fetch and extract one page (no storing), with its site's template when one was
+        learned from crawled pages."""
         async with self._fetcher() as fetcher:
             res = await fetcher.fetch(url, accept="html")
-        return await self._workers.extract(extract_article, res.content, res.final_url)
+        template = await self._templates.template(res.final_url)
+        if template is None:
+            return await self._workers.extract(extract_article, res.content, res.final_url)
+        article, _fp, _blocks = await self._workers.extract(
+            extract_for_site, res.content, res.final_url, template
+        )
+        return article
 
     # -- WARC backfill -------------------------------------------------------------------
     def backfill_warc(
