@@ -81,6 +81,19 @@ def test_short_and_dotted_forms_of_common_names_are_one_entity() -> None:
     assert by_name["United Nations"].mentions == 2
 
 
+def test_datelines_and_inverted_cues_are_not_part_of_the_speaker() -> None:
+    e = enrich_text(
+        "Health care\n\nFLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton said on "
+        'Monday that the law was "a crazy system" for working families.\n\n'
+        'Said Ellis: "I do not think she is interested in taxes at all."',
+        "en",
+    )
+    sources = {q.source for q in e.quotes}
+    assert "Former President Bill Clinton" in sources
+    assert "Ellis" in sources
+    assert not any(s and ("FLINT" in s or s.startswith("Said")) for s in sources)
+
+
 def test_according_to_and_descriptions() -> None:
     e = enrich_text(
         "Ferry service\n\n"

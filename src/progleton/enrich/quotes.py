@@ -66,8 +66,13 @@ _SOURCELESS = words(
     seem seems seemed seeming appear appears appeared appearing
     """
 )
-_DATELINE = re.compile(r"[A-Z][A-Z .,'-]+(?:\([^)]{1,40}\))?\s*[-–—]+\s*")
-_LEAD_CONJUNCTION = re.compile(r"(?:And|But|So|Yet|Still|Then|Also)\s+")
+# "WASHINGTON —", "WASHINGTON (Reuters) —", "FLINT, Mich., Oct. 4 (UPI) —".
+_DATELINE = re.compile(
+    r"[A-Z][A-Z .,'-]+(?:,\s*[A-Z][A-Za-z.]*)*(?:\s+\d{1,2})?,?\s*(?:\([^)]{1,40}\))?\s*[-–—]+\s*"
+)
+# Sentence-initial words that are not part of a source: conjunctions, and the cue itself in
+# an inverted "Said Ellis: ..." or "Added the mayor, ...".
+_LEAD_CONJUNCTION = re.compile(r"(?:And|But|So|Yet|Still|Then|Also|Said|Says|Added|Adds)\s+")
 _PLACE_ASIDE = re.compile(r",\s+(?:in|at)\s")
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TIME_TAIL = re.compile(
@@ -203,7 +208,7 @@ class QuoteFinder:
                 # A transcript line: everything before the colon is the speaker.
                 if len(before.split()) > 6 or not before[:1].isupper():
                     continue
-                source = _trim(self.text, sent.start, colon)
+                source = _source_span(self.text, sent.start, colon)
                 subj = None
             if source[1] <= source[0] or source[1] > colon:
                 continue
