@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -101,7 +100,7 @@ class SiteTemplates:
         state = await self._state(site)
         due = min(RELEARN_EVERY, max(1, len(state.pages) // 4))
         if state.template is None or state.since_learned >= due:
-            if len(state.pages) < self.params.min_pages:
+            if len(state.pages) < self.params.floor(len(state.pages)):
                 return None  # too few pages for any block to count
             state.template = learn((unpack(b) for b in state.pages.values()), self.params)
             state.since_learned = 0
@@ -228,9 +227,7 @@ def source_templates(store: Store, settings: Settings, source_id: int) -> list[T
     for site in store.source_sites(source_id)[:5]:
         rows = store.site_pages(site, settings.template_window)
         template = learn((unpack(blocks) for _, blocks in rows), params)
-        needed = max(
-            params.min_pages,
-            math.ceil(params.min_share * max(template.pages, params.share_base)),
+        out.append(
+            TemplateSummary(site, template.pages, len(template), params.floor(template.pages))
         )
-        out.append(TemplateSummary(site, template.pages, len(template), needed))
     return out

@@ -76,13 +76,7 @@ def extract_page(
 ) -> PageResult:
     """`extract_article`, also giving the page's block signatures when `signatures` is set
     (what the site's template is learned from: `extract.templates.learn`)."""
-    try:
-        return _extract_page(html, url, encoding, now, template, signatures, params)
-    except ExtractionError:
-        if template is None or not template.blocks:
-            raise
-        # Whatever the template removed, a page it leaves without a body is read without it.
-        return _extract_page(html, url, encoding, now, None, signatures, params)
+    return _extract_page(html, url, encoding, now, template, signatures, params)
 
 
 def _extract_page(
@@ -106,9 +100,7 @@ def _extract_page(
     found = block_signatures(tree, params) if signatures or use_template else []
     removed_gate = False
     hits = 0
-    hit_blocks = (
-        matches(found, template, [meta.title or "", *meta.titles]) if template is not None else []
-    )
+    hit_blocks = matches(found, template, [meta.title or "", *meta.titles]) if template else []
     if hit_blocks:
         # A recurring paywall prompt is template too; the access label needs to know.
         removed_gate = gate_in(hit_blocks)
@@ -140,6 +132,9 @@ def _extract_page(
 
     kept = bp.filter_blocks(blocks, title=title, authors=meta.authors, links=links)
     paragraphs = [b.text for b in kept]
+    if not paragraphs and hits:
+        # Whatever the template removed, a page it leaves without a body is read without it.
+        return _extract_page(html, url, encoding, now, None, signatures, params)
     if not paragraphs:
         raise ExtractionError(
             "no article body found"

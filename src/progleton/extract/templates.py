@@ -14,6 +14,7 @@ each site's recent signatures and the pipeline passes the template in.
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 from collections import Counter
@@ -110,6 +111,10 @@ class TemplateParams:
     # its window: with 50, a block needs 8 pages).
     share_base: int = 0
 
+    def floor(self, pages: int) -> int:
+        """Pages a block must be found on, when the site has `pages` pages."""
+        return max(self.min_pages, math.ceil(self.min_share * max(pages, self.share_base)))
+
 
 @dataclass(frozen=True, slots=True)
 class SiteTemplate:
@@ -120,9 +125,6 @@ class SiteTemplate:
 
     def __len__(self) -> int:
         return len(self.blocks)
-
-
-EMPTY = SiteTemplate(frozenset(), 0)
 
 
 def pack(blocks: Iterable[int]) -> bytes:
@@ -232,7 +234,7 @@ def learn(pages: Iterable[Iterable[int]], params: TemplateParams | None = None) 
     for blocks in pages:
         count += 1
         seen.update(set(blocks))
-    floor = max(params.min_pages, params.min_share * max(count, params.share_base))
+    floor = params.floor(count)
     return SiteTemplate(frozenset(k for k, n in seen.items() if n >= floor), count)
 
 
