@@ -68,6 +68,7 @@ from envelope import run_and_report, table
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 ALL = [
     "progleton",
+    "progleton_trafilatura_body",
     "trafilatura",
     "trafilatura_precision",
     "readability",
@@ -149,11 +150,16 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def ex_progleton(html: str, url: str | None) -> Result:
+def ex_progleton(html: str, url: str | None, finder: bool = True) -> Result:
     from progleton.extract import extract_article
 
-    a = extract_article(html, url)
+    a = extract_article(html, url, finder=finder)
     return {"text": a.text, "title": a.title, "authors": a.authors, "date": _date(a.published)}
+
+
+def ex_progleton_trafilatura_body(html: str, url: str | None) -> Result:
+    """Progleton with its own body finder switched off: trafilatura finds every body."""
+    return ex_progleton(html, url, finder=False)
 
 
 def _trafilatura(html: str, url: str | None, precision: bool) -> Result:
@@ -237,6 +243,7 @@ def ex_justext(html: str, url: str | None) -> Result:
 
 EXTRACTORS: dict[str, Callable[[str, str | None], Result]] = {
     "progleton": ex_progleton,
+    "progleton_trafilatura_body": ex_progleton_trafilatura_body,
     "trafilatura": ex_trafilatura,
     "trafilatura_precision": ex_trafilatura_precision,
     "readability": ex_readability,
@@ -533,7 +540,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if not args.no_speed:
         sh = [p for p in pages if p["set"] == "scrapinghub"]
         result["speed"] = []
-        for t in [t for t in ("progleton", "trafilatura") if t in tools]:
+        timed = ("progleton", "progleton_trafilatura_body", "trafilatura")
+        for t in [t for t in timed if t in tools]:
             # A fresh process each, alone: nothing of the pool's work or imports carried over.
             with cf.ProcessPoolExecutor(1) as pool:
                 result["speed"].append(pool.submit(speed_run, t, sh).result())

@@ -17,7 +17,9 @@ from progleton.extract.body import body_blocks, looks_like_navigation, run_trafi
 from progleton.extract.dates import as_utc, is_year_only, parse_datetime, plausible_date
 from progleton.extract.decode import decode_html
 from progleton.extract.dom import drop_inline_widgets, link_texts
+from progleton.extract.finder import find_body
 from progleton.extract.language import guess_language
+from progleton.extract.lines import Block
 from progleton.extract.metadata import PageMeta, parse_html, read_metadata, site_names
 from progleton.extract.names import clean_authors, clean_publisher, host_name
 from progleton.extract.templates import (
@@ -45,14 +47,18 @@ def extract_article(
     encoding: str | None = None,
     now: datetime | None = None,
     template: SiteTemplate | None = None,
+    finder: bool = True,
 ) -> Article:
     """Extract the article in an HTML page.
 
     `encoding` is the HTTP charset when known; `now` bounds dates (defaults to the clock);
-    `template` is the site's learned boilerplate (`extract.templates`), removed first.
+    `template` is the site's learned boilerplate (`extract.templates`), removed first;
+    `finder=False` always lets trafilatura find the body (for comparison in the benchmarks).
     Raises ExtractionError when the page has no article body.
     """
-    return extract_page(html, url, encoding=encoding, now=now, template=template).article
+    return extract_page(
+        html, url, encoding=encoding, now=now, template=template, finder=finder
+    ).article
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +79,11 @@ def extract_page(
     template: SiteTemplate | None = None,
     signatures: bool = False,
     params: TemplateParams | None = None,
+    finder: bool = True,
 ) -> PageResult:
     """`extract_article`, also giving the page's block signatures when `signatures` is set
     (what the site's template is learned from: `extract.templates.learn`)."""
-    return _extract_page(html, url, encoding, now, template, signatures, params)
+    return _extract_page(html, url, encoding, now, template, signatures, params, finder)
 
 
 def _extract_page(
@@ -87,6 +94,7 @@ def _extract_page(
     template: SiteTemplate | None,
     signatures: bool,
     params: TemplateParams | None,
+    finder: bool,
 ) -> PageResult:
     now = as_utc(now) if now else utcnow()
     text = decode_html(html, encoding) if isinstance(html, bytes) else html
@@ -105,36 +113,25 @@ def _extract_page(
         # A recurring paywall prompt is template too; the access label needs to know.
         removed_gate = gate_in(hit_blocks)
         hits = remove(hit_blocks)
-    if drop_inline_widgets(tree) + hits:
-        # trafilatura reads the string; hand it the page without the hover cards and the
-        # site's template blocks.
-        text = lxml.html.tostring(tree, encoding="unicode")
-
-    # trafilatura's fast mode skips its internal fallbacks (a quarter of the time); when its
-    # result looks wrong (short, or mostly menu-like lines) the full mode runs instead.
-    doc = run_trafilatura(text, url, favor_precision=True, fast=True)
-    blocks = body_blocks(doc)
-    if sum(len(b.text) for b in blocks) < _SHORT_BODY or looks_like_navigation(blocks):
-        full = run_trafilatura(text, url, favor_precision=True)
-        if full is not None:
-            doc, blocks = full, body_blocks(full)
-    size = sum(len(b.text) for b in blocks)
-    if size < _SHORT_BODY:
-        # Precision mode sometimes keeps only the intro of live blogs and list pages.
-        retry = body_blocks(run_trafilatura(text, url, favor_precision=False))
-        if sum(len(b.text) for b in retry) > 2 * size:
-            blocks = retry
-    # Second opinions from the page's own JSON-LD copy of the article (recover.py).
-    blocks = recover.add_live_updates(blocks, meta.live_updates)
-    blocks, _ = recover.check_with_ld_body(blocks, meta.ld_body)
+    widgets = drop_inline_widgets(tree, text)
     _merge_trafilatura_meta(meta, tree, url, now)
+    # Our own finder first: on a page where one container holds the prose it is as good as
+    # trafilatura and several times faster (bench/extraction.py); otherwise trafilatura reads it.
+    native = find_body(tree) if finder else None
+    blocks: list[Block] = native.blocks if native is not None and native.confident else []
+    kept = _clean(blocks, meta, links) if blocks else []
+    if sum(len(b.text) for b in kept) < _SHORT_BODY:
+        if widgets + hits:
+            # trafilatura reads the string; hand it the page without the hover cards and the
+            # site's template blocks.
+            text = lxml.html.tostring(tree, encoding="unicode")
+        blocks = _trafilatura_blocks(text, url)
+        kept = _clean(blocks, meta, links)
     title = meta.title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
-
-    kept = bp.filter_blocks(blocks, title=title, authors=meta.authors, links=links)
     paragraphs = [b.text for b in kept]
     if not paragraphs and hits:
         # Whatever the template removed, a page it leaves without a body is read without it.
-        return _extract_page(html, url, encoding, now, None, signatures, params)
+        return _extract_page(html, url, encoding, now, None, signatures, params, finder)
     if not paragraphs:
         raise ExtractionError(
             "no article body found"
@@ -158,6 +155,37 @@ def _extract_page(
     )
     seen = frozenset(b.signature for b in found) if signatures else frozenset()
     return PageResult(article, seen, hits)
+
+
+def _trafilatura_blocks(text: str, url: str | None) -> list[Block]:
+    """trafilatura's body: fast mode, full mode when that looks wrong, balanced when short."""
+    # Fast mode skips its internal fallbacks (a quarter of the time); when its result looks
+    # wrong (short, or mostly menu-like lines) the full mode runs instead.
+    doc = run_trafilatura(text, url, favor_precision=True, fast=True)
+    blocks = body_blocks(doc)
+    if sum(len(b.text) for b in blocks) < _SHORT_BODY or looks_like_navigation(blocks):
+        full = run_trafilatura(text, url, favor_precision=True)
+        if full is not None:
+            blocks = body_blocks(full)
+    size = sum(len(b.text) for b in blocks)
+    if size < _SHORT_BODY:
+        # Precision mode sometimes keeps only the intro of live blogs and list pages.
+        retry = body_blocks(run_trafilatura(text, url, favor_precision=False))
+        if sum(len(b.text) for b in retry) > 2 * size:
+            blocks = retry
+    return blocks
+
+
+def _clean(blocks: list[Block], meta: PageMeta, links: frozenset[str]) -> list[Block]:
+    """The body: second opinions from the page's JSON-LD copy, then the boilerplate rules."""
+    blocks = recover.add_live_updates(blocks, meta.live_updates)
+    blocks, _ = recover.check_with_ld_body(blocks, meta.ld_body)
+    title = meta.title or (blocks[0].text if blocks and blocks[0].kind == "heading" else "")
+    kept = bp.filter_blocks(blocks, title=title, authors=meta.authors, links=links)
+    # A heading that ends the body heads something that was removed ("About us", "Related").
+    while kept and kept[-1].kind == "heading":
+        kept.pop()
+    return kept
 
 
 def _merge_trafilatura_meta(meta: PageMeta, tree: Any, url: str | None, now: datetime) -> None:

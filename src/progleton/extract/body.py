@@ -8,6 +8,7 @@ from typing import Any
 import trafilatura
 
 from progleton.extract.boilerplate import Block, ends_sentence
+from progleton.extract.lines import split_lines
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +56,11 @@ def body_blocks(doc: Any) -> list[Block]:
 def _collect(el: Any, out: list[Block]) -> None:
     # trafilatura leaves some text loose in containers (as .text or as a child's .tail).
     if el.text and el.text.strip():
-        out.extend(Block(part) for part in _split_lines(el.text))
+        out.extend(Block(part) for part in split_lines(el.text))
     for child in el:
         _collect_one(child, out)
         if child.tail and child.tail.strip():
-            out.extend(Block(part) for part in _split_lines(child.tail))
+            out.extend(Block(part) for part in split_lines(child.tail))
 
 
 def _collect_one(child: Any, out: list[Block]) -> None:
@@ -80,7 +81,7 @@ def _collect_one(child: Any, out: list[Block]) -> None:
         _collect(child, out)
     elif tag in ("p", "quote", "code", "hi", "ref"):
         kind = "quote" if tag == "quote" else "p"
-        out.extend(Block(part, kind) for part in _split_lines(_flat(child, keep_breaks=True)))
+        out.extend(Block(part, kind) for part in split_lines(_flat(child, keep_breaks=True)))
 
 
 def _flat(el: Any, *, keep_breaks: bool = False, nested_lists: bool = True) -> str:
@@ -103,19 +104,6 @@ def _flat(el: Any, *, keep_breaks: bool = False, nested_lists: bool = True) -> s
     if keep_breaks:
         return "\n".join(" ".join(line.split()) for line in text.split("\n"))
     return " ".join(text.split())
-
-
-def _split_lines(text: str) -> list[str]:
-    """Split a <br>-broken paragraph; lines that continue a sentence are joined back."""
-    out: list[str] = []
-    for line in (" ".join(ln.split()) for ln in text.split("\n")):
-        if not line:
-            continue
-        if out and not ends_sentence(out[-1]) and (line[:1].islower() or line[:1] in ",;:)"):
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
-    return out
 
 
 def looks_like_navigation(blocks: list[Block]) -> bool:

@@ -13,16 +13,27 @@ import lxml.html
 
 # Classes and ids of pop-up widgets that live inline: hover cards, tooltips, popovers.
 _INLINE_WIDGET = re.compile(r"hover-?card|tool-?tip|popover|rollover|pop-?up", re.IGNORECASE)
+# The same words as plain strings: a page without any of them has no widget to look for.
+_WIDGET_WORDS = (
+    "hovercard", "hover-card", "tooltip", "tool-tip", "popover", "rollover", "popup", "pop-up"
+)  # fmt: skip
 _MAX_WIDGET_CHARS = 2000  # a card is small; a whole section with such a class is not a card
 _LINK_WORDS = (2, 30)
 
 
-def drop_inline_widgets(tree: lxml.html.HtmlElement) -> int:
+def drop_inline_widgets(tree: lxml.html.HtmlElement, source: str | None = None) -> int:
     """Remove hover cards and similar pop-ups from `tree`; how many were removed.
+
+    `source` is the page's HTML: when none of the widget words occurs in it at all, the walk
+    over every element is skipped.
 
     Only the innermost marked element goes, and only when it holds an image or several links:
     a wrapper holds the name being hovered too, and a lone marked link is that name.
     """
+    if source is not None:
+        low = source.lower()
+        if not any(w in low for w in _WIDGET_WORDS):
+            return 0
     marked = [
         el
         for el in tree.iter()

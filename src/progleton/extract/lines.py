@@ -56,6 +56,19 @@ def ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text.strip()))
 
 
+def split_lines(text: str) -> list[str]:
+    """Split a <br>-broken paragraph; lines that continue a sentence are joined back."""
+    out: list[str] = []
+    for line in (" ".join(ln.split()) for ln in text.split("\n")):
+        if not line:
+            continue
+        if out and not ends_sentence(out[-1]) and (line[:1].islower() or line[:1] in ",;:)"):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def label(text: str) -> str:
     """Normalised form for comparing labels: lower case, outer punctuation stripped."""
     return " ".join(_LABEL_STRIP.sub("", text.replace("’", "'")).lower().split())

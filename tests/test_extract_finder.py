@@ -1,0 +1,141 @@
+"""Progleton's own body finder (extract/finder.py) and how the extractor uses it."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from progleton.extract import extract_article
+from progleton.extract.finder import find_body
+from progleton.extract.metadata import parse_html
+
+PARA = (
+    "The council voted on Tuesday to close the old bridge for repairs, a decision that "
+    "residents had demanded for years after two accidents on the crossing. {n}"
+)
+
+
+def paragraphs(n: int, start: int = 0) -> str:
+    return "".join(f"<p>{PARA.format(n=i)}</p>" for i in range(start, start + n))
+
+
+def page(article: str, *, extra: str = "") -> str:
+    return f"""<html><head><title>Bridge closes</title></head><body>
+    <header><a href="/">Home</a> <a href="/news">News</a></header>
+    <nav><ul><li><a href="/a">World</a></li><li><a href="/b">Politics</a></li></ul></nav>
+    <div class="layout"><main><article>{article}</article></main>
+    <div class="share-tools"><p>Share this story with everyone you know on every network today.
+    </p></div>
+    <div class="related-stories"><p>Other bridges in the region were closed last spring after
+    an inspection found cracks in three of the main supports.</p></div>
+    {extra}</div>
+    <div id="comments"><p>I drive across that bridge every day and I think this is overdue by
+    at least ten years, frankly, and the council knows it.</p></div>
+    <footer><p>Copyright 2026 The Paper. All rights reserved worldwide.</p></footer>
+    </body></html>"""
+
+
+def texts(html: str) -> tuple[list[str], bool]:
+    tree = parse_html(html)
+    assert tree is not None
+    found = find_body(tree)
+    return [b.text for b in found.blocks], found.confident
+
+
+def test_article_container_without_chrome() -> None:
+    body, confident = texts(page(paragraphs(5)))
+    assert confident
+    assert body == [PARA.format(n=i).strip() for i in range(5)]
+
+
+def test_inline_text_comments_links_and_breaks() -> None:
+    article = (
+        "<h2>What happens next</h2>"
+        "<p>Work starts <!-- ad slot -->in May, the <a href='/x'>council said</a> in a "
+        "statement, and will last until the end of the year at the earliest.</p>"
+        "<div>Detours will be signposted<br>through the town centre, officials said.<br><br>"
+        "Buses keep their routes but run ten minutes later than the timetable shows.</div>"
+        "<table><tr><td>Phase</td><td>Dates</td></tr><tr><td>One</td><td>May-June</td></tr></table>"
+        + paragraphs(3)
+    )
+    body, confident = texts(page(article))
+    assert confident
+    assert body[0] == "What happens next"
+    assert body[1].startswith("Work starts in May, the council said in a statement")
+    # A single <br> inside a sentence is joined back; a blank line ends the paragraph.
+    assert body[2] == "Detours will be signposted through the town centre, officials said."
+    assert body[3].startswith("Buses keep their routes")
+    assert body[4:6] == ["Phase | Dates", "One | May-June"]
+
+
+def test_hidden_and_screen_reader_text_is_not_prose() -> None:
+    article = (
+        "<p>Shares in <a href='/q'>Acme (ACME.N)<span style='position:absolute;clip:rect(0 0 0 "
+        "0);width:1px'>, opens new tab</span></a> rose five percent after the results were out."
+        "</p><p class='sr-only'>Skip to the next section of this long article page now.</p>"
+        "<div style='display:none'><p>Hidden teaser text that should never reach readers of "
+        "the page at all.</p></div>" + paragraphs(3)
+    )
+    body, _ = texts(page(article))
+    assert body[0] == "Shares in Acme (ACME.N) rose five percent after the results were out."
+    assert not any("opens new tab" in b or "Skip to" in b or "Hidden teaser" in b for b in body)
+
+
+def test_wrapper_named_like_chrome_holding_the_story_is_kept() -> None:
+    # A theme calls the story's wrapper "content-with-sidebar": it holds most paragraphs.
+    html = page(f'<div class="post content-sidebar-layout">{paragraphs(6)}</div>')
+    body, confident = texts(html)
+    assert confident and len(body) == 6
+
+
+def test_captions_and_modifier_classes() -> None:
+    article = (
+        "<figure><img src='a.jpg'><figcaption>The bridge in 1950. Photo: Archive</figcaption>"
+        "</figure><div class='photo-credit'>Jane Doe / Agency, taken for the paper in May of "
+        "this year near the river bank</div>"
+        "<section class='recipe-card has-image'><p>Stir the sauce for ten minutes over a low "
+        "heat until it thickens and turns glossy.</p></section>" + paragraphs(4)
+    )
+    body, _ = texts(page(article))
+    assert not any("1950" in b or "Jane Doe" in b for b in body)
+    # "has-image" says what the section holds, not that it is an image: kept.
+    assert any(b.startswith("Stir the sauce") for b in body)
+
+
+def test_prose_spread_over_the_page_is_not_confident() -> None:
+    teasers = "".join(
+        f'<div class="item"><h3><a href="/{i}">Story {i}</a></h3><p>{PARA.format(n=i)}</p></div>'
+        for i in range(8)
+    )
+    html = f"<html><body><div>{teasers[: len(teasers) // 2]}</div>"
+    html += f"<div>{teasers[len(teasers) // 2 :]}</div></body></html>"
+    _, confident = texts(html)
+    assert not confident
+
+
+def test_tree_is_not_modified_and_deep_nesting_is_fine() -> None:
+    html = page(paragraphs(4))
+    tree = parse_html(html)
+    assert tree is not None
+    before = lxml.html.tostring(tree)
+    find_body(tree)
+    assert lxml.html.tostring(tree) == before
+    deep = "<html><body>" + "<div>" * 5000 + paragraphs(3) + "</div>" * 5000 + "</body></html>"
+    deep_tree = parse_html(deep)
+    assert deep_tree is not None
+    find_body(deep_tree)  # no RecursionError whatever depth the parser keeps
+
+
+@pytest.mark.parametrize("finder", [True, False])
+def test_extract_article_same_story_either_way(finder: bool) -> None:
+    article = extract_article(page(paragraphs(6)), "https://paper.example/bridge", finder=finder)
+    assert article.paragraphs == [PARA.format(n=i).strip() for i in range(6)]
+
+
+def test_unconfident_page_is_read_by_trafilatura() -> None:
+    # Prose loose in <body> (no container): the finder declines, trafilatura finds the story.
+    html = "<html><body>" + paragraphs(6) + "</body></html>"
+    tree = parse_html(html)
+    assert tree is not None and not find_body(tree).confident
+    article = extract_article(html, "https://paper.example/loose")
+    assert len(article.paragraphs) == 6
