@@ -38,6 +38,8 @@ MAX_HTML_CHARS = 5_000_000
 # A precision-first body this short may have missed most of the article: compare with trafilatura's
 # balanced mode (measured on the ScrapingHub and Fundus pages: 400-2000 all help, 1000 best).
 _SHORT_BODY = 1000
+# Under this, a body from our own finder is checked against trafilatura's.
+_SHORT_NATIVE_BODY = 300
 
 
 def extract_article(
@@ -120,7 +122,9 @@ def _extract_page(
     native = find_body(tree) if finder else None
     blocks: list[Block] = native.blocks if native is not None and native.confident else []
     kept = _clean(blocks, meta, links) if blocks else []
-    if sum(len(b.text) for b in kept) < _SHORT_BODY:
+    # A short story in a clear container is still that story; trafilatura would run three
+    # times over such a page (short results make it retry) to find the same text.
+    if sum(len(b.text) for b in kept) < _SHORT_NATIVE_BODY:
         if widgets + hits:
             # trafilatura reads the string; hand it the page without the hover cards and the
             # site's template blocks.

@@ -41,7 +41,7 @@ from progleton.extract.lines import (
     word_count,
     words,
 )
-from progleton.extract.prefilter import may_match
+from progleton.extract.prefilter import may_match, may_match_any, present
 
 __all__ = [
     "STRONG",
@@ -90,8 +90,9 @@ def appeal_score(text: str) -> float:
         return 0.0
     plain = unquoted(raw)
     low = plain.lower()
+    found = present(lx.APPEAL_LITERALS, low)
     lexical = sum(
-        w for pat, w, keys in lx.APPEAL_GUARDED if may_match(keys, low) and pat.search(low)
+        w for pat, w, keys in lx.APPEAL_GUARDED if may_match_any(keys, found) and pat.search(low)
     )
     if lexical <= 0:
         return 0.0

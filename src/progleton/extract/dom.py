@@ -17,6 +17,8 @@ _INLINE_WIDGET = re.compile(r"hover-?card|tool-?tip|popover|rollover|pop-?up", r
 _WIDGET_WORDS = (
     "hovercard", "hover-card", "tooltip", "tool-tip", "popover", "rollover", "popup", "pop-up"
 )  # fmt: skip
+# The end of a tag's text up to a class or id attribute value that is still open.
+_IN_CLASS_OR_ID = re.compile(r"""\s(?:class|id)\s*=\s*(?:"[^"]*|'[^']*|[^\s>"']*)$""")
 _MAX_WIDGET_CHARS = 2000  # a card is small; a whole section with such a class is not a card
 _LINK_WORDS = (2, 30)
 
@@ -30,10 +32,8 @@ def drop_inline_widgets(tree: lxml.html.HtmlElement, source: str | None = None) 
     Only the innermost marked element goes, and only when it holds an image or several links:
     a wrapper holds the name being hovered too, and a lone marked link is that name.
     """
-    if source is not None:
-        low = source.lower()
-        if not any(w in low for w in _WIDGET_WORDS):
-            return 0
+    if source is not None and not _names_widget(source.lower()):
+        return 0
     marked = [
         el
         for el in tree.iter()
@@ -54,6 +54,23 @@ def drop_inline_widgets(tree: lxml.html.HtmlElement, source: str | None = None) 
         el.drop_tree()
         removed += 1
     return removed
+
+
+def _names_widget(low: str) -> bool:
+    """True when a widget word occurs inside a class or id attribute of the (lower-case) page.
+
+    Scripts mention "popup" everywhere; only an occurrence inside a tag's class or id counts.
+    """
+    for word in _WIDGET_WORDS:
+        at = low.find(word)
+        while at != -1:
+            tag_start = low.rfind("<", 0, at)
+            if tag_start != -1 and low.rfind(">", tag_start, at) == -1:
+                inside = low[tag_start:at]
+                if _IN_CLASS_OR_ID.search(inside):
+                    return True
+            at = low.find(word, at + len(word))
+    return False
 
 
 def link_texts(tree: lxml.html.HtmlElement) -> frozenset[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from progleton.extract.lines import Block, split_lines
 
@@ -35,7 +35,7 @@ def _words(text: str) -> frozenset[str]:
 
 # Subtrees that are never article prose.
 _SKIP_TAGS = _words(
-    "script style noscript template svg nav footer aside form button select iframe head "
+    "script style noscript template svg nav footer aside button select iframe head "
     "figcaption label input textarea canvas video audio object embed map header picture source "
     "option math dialog"
 )
@@ -46,7 +46,7 @@ _LEAF_BLOCKS = _words(
 # Elements that start and end a block of text; everything else is inline.
 _BLOCK_TAGS = _words(
     "p div section article main li ul ol blockquote h1 h2 h3 h4 h5 h6 pre table tbody thead "
-    "tfoot tr dl dd dt center body html address details summary hr"
+    "tfoot tr dl dd dt center body html address details summary hr form"
 )
 _KINDS = {
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "heading"),
@@ -61,9 +61,9 @@ _CHROME_WORDS = _words(
     advert advertisement advertising ad ads adslot adunit sponsor sponsored sidebar footer nav
     navbar navigation menu cookie cookies consent subscribe subscription signup popup modal
     breadcrumb breadcrumbs tags tagcloud bio byline meta dateline most popular trending outbrain
-    taboola widget widgets toolbar paywall banner caption credit credits hidden hide skip
+    taboola widget widgets toolbar banner caption credit credits hidden hide skip
     email masthead tools utility utilities recent latest teaser teasers rail sticky overlay
-    rating timestamp viral syndication premium more next prev gallery date time author authors
+    rating timestamp viral syndication more next prev gallery date time author authors
     slide slides photo image img"""
 )
 # ... and fragments of words (class names are often run together: "newsCaption").
@@ -73,6 +73,10 @@ _CHROME_PARTS = re.compile(
     r"navigation|menu|caption|carousel|slideshow|gallery|credit|"
     # text only screen readers get ("opens new tab")
     r"sr-only|visually[-_]?hidden|screen[-_]?reader|offscreen"
+)
+# ... of which these are never the story, however much prose they hold (a long comment thread).
+_NEVER_STORY = re.compile(
+    r"comment(?!ary)|disqus|outbrain|taboola|related|recommend|newsletter|most-?popular|trending"
 )
 _WORD_SPLIT = re.compile(r"[\s_-]+")
 # Modifier classes describe what an element holds ("has-image", "with-sidebar"), not what it is.
@@ -97,8 +101,9 @@ _SHARE = 0.85
 _DENSITY = 0.5
 # A block more than this share link text is a link, not prose.
 _LINK_BLOCK = 0.5
-# An element holding this share of the page's <p> elements is never skipped for its class.
+# A chrome-looking block holding this share of the page's prose is kept all the same.
 _GUARD = 0.5
+_HARD, _SOFT = 2, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,18 @@ class _Run:
     owner: Any
     kind: str
     parts: list[str]
+    soft: Any
     link_chars: int = 0
+
+
+class _Text(NamedTuple):
+    """A run of text: its block element, kind, link characters and chrome-looking ancestor."""
+
+    text: str
+    links: int
+    kind: str
+    owner: Any
+    soft: Any  # the innermost chrome-looking block around it, or None
 
 
 def find_body(tree: Any) -> Found:
@@ -124,29 +140,28 @@ def find_body(tree: Any) -> Found:
     root = tree.find("body")
     if root is None:
         root = tree
-    runs = _runs(root, _guarded(tree))
-    return _container(runs)
+    return _container(_runs(root))
 
 
-def _guarded(tree: Any) -> set[Any]:
-    counts: dict[Any, int] = {}
-    total = 0
-    for p in tree.iter("p"):
-        total += 1
-        for a in p.iterancestors():
-            counts[a] = counts.get(a, 0) + 1
-    if total < 3:
-        return set()
-    return {el for el, n in counts.items() if n >= _GUARD * total}
-
-
-def _is_chrome(el: Any, guarded: set[Any]) -> bool:
+def _chrome(el: Any) -> int:
+    """_HARD when `el` is never article text, _SOFT when it looks like chrome, else 0."""
     tag = el.tag
     if tag in _SKIP_TAGS:
-        return True
-    if el in guarded:
-        return False
+        return _HARD
     attrib = el.attrib
+    if not attrib or not _looks_like_chrome(attrib):
+        return 0
+    names = f"{attrib.get('class', '')} {attrib.get('id', '')}".lower()
+    if _NEVER_STORY.search(names):
+        return _HARD
+    # A block can be overruled (it may hold the whole story); an inline element is small,
+    # unless it wraps blocks (a CMS's <span class="wrapper meta_field"> round the post body).
+    if tag in _BLOCK_TAGS or any(child.tag in _BLOCK_TAGS for child in el):
+        return _SOFT
+    return _HARD
+
+
+def _looks_like_chrome(attrib: Any) -> bool:
     if "hidden" in attrib or attrib.get("aria-hidden") == "true":
         return True
     if attrib.get("role") in _CHROME_ROLES:
@@ -157,24 +172,24 @@ def _is_chrome(el: Any, guarded: set[Any]) -> bool:
     names = _MODIFIER.sub("", f"{attrib.get('class', '')} {attrib.get('id', '')}".lower())
     if not names.strip():
         return False
-    return any(w in _CHROME_WORDS for w in _WORD_SPLIT.split(names)) or bool(
-        _CHROME_PARTS.search(names)
-    )
+    words = _WORD_SPLIT.split(names)
+    return any(w in _CHROME_WORDS for w in words) or bool(_CHROME_PARTS.search(names))
 
 
 class _Collector:
     """Text runs in page order, each owned by its nearest block element."""
 
     def __init__(self) -> None:
-        self.runs: list[tuple[str, int, str, Any]] = []  # text, link chars, kind, owner
+        self.runs: list[_Text] = []
         self.current: _Run | None = None
 
-    def add(self, text: str, owner: Any, kind: str, link: bool) -> None:
+    def add(self, text: str, owner: Any, kind: str, link: bool, soft: Any) -> None:
         run = self.current
         if run is None or run.owner is not owner:
             self.flush()
-            run = self.current = _Run(owner, kind, [])
-        run.parts.append(text)
+            run = self.current = _Run(owner, kind, [], soft)
+        # Line breaks in the source are spaces; only <br> breaks a line.
+        run.parts.append(text.replace("\n", " ") if "\n" in text else text)
         if link:
             run.link_chars += len(text.strip())
 
@@ -192,18 +207,20 @@ class _Collector:
         # A <br><br> ends a paragraph; single breaks inside a sentence are joined back.
         for chunk in _PARAGRAPH_BREAK.split(text):
             for line in split_lines(chunk):
-                self.runs.append((line, min(run.link_chars, len(line)), run.kind, run.owner))
+                links = min(run.link_chars, len(line))
+                self.runs.append(_Text(line, links, run.kind, run.owner, run.soft))
 
 
-def _runs(root: Any, guarded: set[Any]) -> list[tuple[str, int, str, Any]]:
+def _runs(root: Any) -> list[_Text]:
     out = _Collector()
     if root.text:
-        out.add(root.text, root, "p", False)
-    # Open elements with their remaining children and context: (owner, kind, inside a link).
-    # An explicit stack, not recursion: hostile pages nest thousands of levels deep.
-    stack: list[tuple[Any, Any, Any, str, bool]] = [(root, iter(root), root, "p", False)]
+        out.add(root.text, root, "p", False, None)
+    # Open elements with their remaining children and context: (owner, kind, inside a link,
+    # innermost chrome-looking block). An explicit stack, not recursion: hostile pages nest
+    # thousands of levels deep.
+    stack: list[tuple[Any, Any, Any, str, bool, Any]] = [(root, iter(root), root, "p", False, None)]
     while stack:
-        el, children, owner, kind, link = stack[-1]
+        el, children, owner, kind, link, soft = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
@@ -211,37 +228,53 @@ def _runs(root: Any, guarded: set[Any]) -> list[tuple[str, int, str, Any]]:
             if tag in _BLOCK_TAGS:
                 out.flush()
             elif tag in ("td", "th"):
-                out.add(" | ", owner, kind, False)
+                out.add(" | ", owner, kind, False, soft)
             if stack and el.tail:
-                _, _, p_owner, p_kind, p_link = stack[-1]
-                out.add(el.tail, p_owner, p_kind, p_link)
+                _, _, p_owner, p_kind, p_link, p_soft = stack[-1]
+                out.add(el.tail, p_owner, p_kind, p_link, p_soft)
             continue
         tag = child.tag
-        if not isinstance(tag, str) or _is_chrome(child, guarded):
+        chrome = _chrome(child) if isinstance(tag, str) else _HARD
+        if chrome == _HARD:
             # Comments and skipped chrome: only the text after them belongs to the parent.
             if child.tail:
-                out.add(child.tail, owner, kind, link)
+                out.add(child.tail, owner, kind, link, soft)
             continue
         c_owner, c_kind, c_link = owner, kind, link
+        c_soft = child if chrome == _SOFT else soft
         if tag in _BLOCK_TAGS:
             out.flush()
             c_owner = child
-            c_kind = _KINDS.get(tag, kind if kind in ("quote", "item", "table") else "p")
+            # A paragraph in a layout table is a paragraph; one in a quote is quoted.
+            c_kind = _KINDS.get(tag, kind if kind in ("quote", "item") else "p")
         elif tag == "a":
             c_link = True
         elif tag == "br":
             out.line_break()
         if child.text:
-            out.add(child.text, c_owner, c_kind, c_link)
-        stack.append((child, iter(child), c_owner, c_kind, c_link))
+            out.add(child.text, c_owner, c_kind, c_link, c_soft)
+        stack.append((child, iter(child), c_owner, c_kind, c_link, c_soft))
     out.flush()
     return out.runs
 
 
-def _container(runs: list[tuple[str, int, str, Any]]) -> Found:
-    prose: dict[Any, int] = {}
-    chars: dict[Any, int] = {}
-    total = 0
+def _can_contain(tag: Any) -> bool:
+    # Block elements that are not paragraphs or lists, layout cells and custom elements
+    # ("<story-body>"); never inline ones (a <span> round a page's text is not its article).
+    return tag not in _LEAF_BLOCKS and (tag in _BLOCK_TAGS or tag in ("td", "th") or "-" in tag)
+
+
+def _is_prose(run: _Text) -> bool:
+    n = len(run.text)
+    return (
+        run.kind in ("p", "quote")
+        and n >= _PROSE_CHARS
+        and run.links <= _PROSE_LINKS * n
+        and len(run.text.split()) >= _PROSE_WORDS
+    )
+
+
+def _container(runs: list[_Text]) -> Found:
     chains: dict[Any, list[Any]] = {}
 
     def chain(owner: Any) -> list[Any]:
@@ -250,32 +283,41 @@ def _container(runs: list[tuple[str, int, str, Any]]) -> Found:
             found = chains[owner] = [owner, *owner.iterancestors()]
         return found
 
-    for text, links, kind, owner in runs:
-        n = len(text)
-        up = chain(owner)
-        for el in up:
-            chars[el] = chars.get(el, 0) + n
-        if kind not in ("p", "quote") or n < _PROSE_CHARS or links > _PROSE_LINKS * n:
-            continue
-        if len(text.split()) < _PROSE_WORDS:
-            continue
-        total += n
-        for el in up:
-            prose[el] = prose.get(el, 0) + n
+    def prose_by_element(texts: list[_Text]) -> tuple[dict[Any, int], int]:
+        prose: dict[Any, int] = {}
+        total = 0
+        for run in texts:
+            if _is_prose(run):
+                n = len(run.text)
+                total += n
+                for el in chain(run.owner):
+                    prose[el] = prose.get(el, 0) + n
+        return prose, total
+
+    if any(run.soft is not None for run in runs):
+        # A chrome-looking block holding most of the page's prose is the story's wrapper
+        # ("widget Blog", "main-with-sidebar", an ASP.NET page's <form>): keep it.
+        prose, total = prose_by_element(runs)
+        runs = [r for r in runs if r.soft is None or prose.get(r.soft, 0) >= _GUARD * total]
+    prose, total = prose_by_element(runs)
     best, best_depth = None, -1
     for el, n in prose.items():
-        if n >= _SHARE * total and el.tag not in _LEAF_BLOCKS:
+        if n >= _SHARE * total and _can_contain(el.tag):
             depth = len(chain(el))
             if depth > best_depth:
                 best, best_depth = el, depth
     if best is None:
         return Found([], False, None, 0.0)
     blocks: list[Block] = []
-    for text, links, kind, owner in runs:
-        if best not in chain(owner) or links > _LINK_BLOCK * len(text):
+    chars = 0
+    for run in runs:
+        if best not in chain(run.owner):
             continue
-        text = " ".join(text.split())
-        blocks.append(Block(text.strip(" |") if kind == "table" else text, kind))
-    share = prose[best] / max(chars[best], 1)
+        chars += len(run.text)
+        if run.links > _LINK_BLOCK * len(run.text):
+            continue
+        text = " ".join(run.text.split())
+        blocks.append(Block(text.strip(" |") if run.kind == "table" else text, run.kind))
+    share = prose[best] / max(chars, 1)
     confident = best.tag not in ("body", "html") and share >= _DENSITY
     return Found(blocks, confident, str(best.tag), share)

@@ -67,3 +67,20 @@ def guarded(
 def may_match(keys: frozenset[str] | None, text: str) -> bool:
     """False only when `text` cannot match a pattern needing one of `keys`."""
     return keys is None or any(k in text for k in keys)
+
+
+def all_literals(
+    items: Iterable[tuple[re.Pattern[str], float, frozenset[str] | None]],
+) -> tuple[str, ...]:
+    """Every literal the guarded patterns need, to look each up once per text."""
+    return tuple(sorted(set().union(*(keys for _, _, keys in items if keys))))
+
+
+def present(literals: tuple[str, ...], text: str) -> frozenset[str]:
+    """The literals that occur in `text`."""
+    return frozenset([k for k in literals if k in text])
+
+
+def may_match_any(keys: frozenset[str] | None, found: frozenset[str]) -> bool:
+    """`may_match` given the literals already found in the text (see `present`)."""
+    return keys is None or not keys.isdisjoint(found)
