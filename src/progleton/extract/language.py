@@ -7,6 +7,7 @@ for short or mixed texts and answers None when unsure.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     code: frozenset(words.split())
@@ -46,7 +47,7 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 def guess_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when the evidence is thin."""
     sample = text[:5000]
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = sum(map(str.isalpha, sample))
     if letters < 20:
         return None
     for code, pattern in _SCRIPTS:
@@ -62,7 +63,8 @@ def guess_language(text: str) -> str | None:
     tokens = [t.lower() for t in _TOKEN.findall(sample)]
     if len(tokens) < 8:
         return None
-    counts = {code: sum(t in words for t in tokens) for code, words in _STOPWORDS.items()}
+    seen = Counter(tokens)
+    counts = {code: sum(seen[w] for w in words if w in seen) for code, words in _STOPWORDS.items()}
     best = max(counts, key=lambda c: counts[c])
     ranked = sorted(counts.values(), reverse=True)
     # Ask for a clear winner: stop words share across Romance languages.
