@@ -139,3 +139,16 @@ def test_unconfident_page_is_read_by_trafilatura() -> None:
     assert tree is not None and not find_body(tree).confident
     article = extract_article(html, "https://paper.example/loose")
     assert len(article.paragraphs) == 6
+
+
+def test_text_without_spaces_between_words_is_prose_too() -> None:
+    # Japanese has no spaces: words are counted per Han or kana character, so the story's
+    # container is found instead of leaving every such page to trafilatura.
+    sentence = (
+        "東京都は火曜日、老朽化した橋の修理のため通行止めにすると発表した。"
+        "住民は長年これを求めていた。"
+    )
+    article = "".join(f"<p>{sentence}{i}</p>" for i in range(5))
+    body, confident = texts(page(article))
+    assert confident
+    assert body == [f"{sentence}{i}" for i in range(5)]

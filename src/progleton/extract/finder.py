@@ -6,13 +6,15 @@ of the page's prose. This module finds that container in one pass over the tree 
 has already parsed and returns its text blocks; `confident` says whether the page looked simple
 enough to trust the result, and the extractor runs trafilatura only when it did not.
 
-* Chrome is skipped by tag (scripts, navigation, forms, captions, headers and footers), by
-  hidden state and by class/id words (share, related, newsletter, caption...). An element that
-  holds most of the page's `<p>` elements is never skipped for its class: a site's whole
-  article wrapper may be called "main-with-sidebar".
-* Prose is a run of text of 10+ words, 60+ characters, under a quarter of it link text. The
-  container is the deepest element holding `_SHARE` of all prose: body or html (prose spread
-  over the page, as in comments and teaser lists) means not confident.
+* Chrome is skipped by tag (scripts, navigation, buttons, captions, page headers and
+  footers), by hidden state (also text only screen readers get) and by class/id words
+  (share, related, newsletter, caption...). A chrome-looking block that holds half of the
+  page's prose is kept all the same (Blogger's "widget Blog", an ASP.NET page's `<form>`, a
+  "main-with-sidebar" wrapper), unless it is a comment thread, related or newsletter box.
+* Prose is a run of text of 10+ words (a Han or kana character counts as one), 30+
+  characters, under a quarter of it link text. The container is the deepest block element
+  holding `_SHARE` of all prose: body or html (prose spread over the page, as in comments
+  and teaser lists), or prose under half of the container's text, means not confident.
 * Blocks are the container's paragraphs, headings, list items, quotes and table rows in page
   order; runs that are mostly link text are left out. The page-level rules
   (`boilerplate.filter_blocks`) run on them afterwards as on trafilatura's.
@@ -26,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from progleton.extract.lines import Block, split_lines
+from progleton.extract.lines import Block, split_lines, word_count
 
 
 def _words(text: str) -> frozenset[str]:
@@ -93,7 +95,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Prose: a run of this many words and characters, at most this share of it link text.
 _PROSE_WORDS = 10
-_PROSE_CHARS = 60
+_PROSE_CHARS = 30
 _PROSE_LINKS = 0.25
 # The container holds this share of the page's prose.
 _SHARE = 0.85
@@ -270,7 +272,7 @@ def _is_prose(run: _Text) -> bool:
         run.kind in ("p", "quote")
         and n >= _PROSE_CHARS
         and run.links <= _PROSE_LINKS * n
-        and len(run.text.split()) >= _PROSE_WORDS
+        and word_count(run.text) >= _PROSE_WORDS
     )
 
 
