@@ -152,3 +152,63 @@ def test_text_without_spaces_between_words_is_prose_too() -> None:
     body, confident = texts(page(article))
     assert confident
     assert body == [f"{sentence}{i}" for i in range(5)]
+
+
+def test_links_are_counted_per_line_of_a_broken_paragraph() -> None:
+    article = (
+        paragraphs(2) + "<p>Short first line of this one.<br><a href=/x>Read our full guide to "
+        "every bridge closure in the county this year</a></p>" + paragraphs(2, start=2)
+    )
+    body, _ = texts(page(article))
+    assert "Short first line of this one." in body
+    assert not any(b.startswith("Read our full guide") for b in body)
+
+
+def test_cms_taxonomy_classes_do_not_hide_the_story() -> None:
+    # WordPress files a post under "category-comment" (opinion) and "tag-trending".
+    html = page(f'<div class="post category-comment tag-trending">{paragraphs(6)}</div>')
+    body, confident = texts(html)
+    assert confident and len(body) == 6
+
+
+def test_a_hidden_copy_of_the_story_is_not_read_twice() -> None:
+    # The hidden copy (a print or "amp" version) even holds more of the page's prose.
+    html = page(paragraphs(3) + f'<div style="display:none">{paragraphs(4)}</div>')
+    body, _ = texts(html)
+    assert body == [PARA.format(n=i).strip() for i in range(3)]
+
+
+def test_inline_elements_stay_in_their_sentence_and_skipped_blocks_end_a_line() -> None:
+    article = (
+        "<p>The report was written by <a class='author' href='/a'>Jane Doe</a>, who covers "
+        "the council, and published on <span class='date'>Monday</span> after a long wait.</p>"
+        "<div>Engineers found cracks in the supports last spring.<aside>Ad</aside>Repairs will "
+        "take a year and cost the town more than four million pounds in all.</div>"
+        "<h2><span><div>What comes next</div></span></h2>" + paragraphs(3)
+    )
+    body, _ = texts(page(article))
+    assert body[0].startswith("The report was written by Jane Doe, who covers the council")
+    assert "published on Monday after a long wait." in body[0]
+    assert "Engineers found cracks in the supports last spring." in body
+    assert any(b.startswith("Repairs will take a year") for b in body)
+    found = find_body(parse_html(page(article)))  # type: ignore[arg-type]
+    assert [b.kind for b in found.blocks if b.text == "What comes next"] == ["heading"]
+
+
+def test_widget_classes_are_found_however_the_tag_is_written() -> None:
+    from progleton.extract.dom import drop_inline_widgets
+
+    card = "<img src='a.jpg'><a href='/1'>Profile</a><a href='/2'>Follow</a>"
+    for opening in (
+        '<span data-tip="a > b" class="hovercard">',
+        '<span id="x"class="hovercard">',
+        "<SPAN CLASS=HoverCard>",
+    ):
+        html = f"<html><body><p>Said {opening}{card}</span> the mayor.</p></body></html>"
+        tree = parse_html(html)
+        assert tree is not None
+        assert drop_inline_widgets(tree, html) == 1, opening
+    # Words in scripts or data attributes alone do not make the page walk for widgets.
+    plain = "<html><body><script>var popup = 1;</script><p data-x='tooltip'>Hi</p></body></html>"
+    tree = parse_html(plain)
+    assert tree is not None and drop_inline_widgets(tree, plain) == 0

@@ -13,12 +13,10 @@ import lxml.html
 
 # Classes and ids of pop-up widgets that live inline: hover cards, tooltips, popovers.
 _INLINE_WIDGET = re.compile(r"hover-?card|tool-?tip|popover|rollover|pop-?up", re.IGNORECASE)
-# The same words as plain strings: a page without any of them has no widget to look for.
-_WIDGET_WORDS = (
-    "hovercard", "hover-card", "tooltip", "tool-tip", "popover", "rollover", "popup", "pop-up"
-)  # fmt: skip
-# The end of a tag's text up to a class or id attribute value that is still open.
-_IN_CLASS_OR_ID = re.compile(r"""\s(?:class|id)\s*=\s*(?:"[^"]*|'[^']*|[^\s>"']*)$""")
+# A class or id attribute value (quoted or not) holding one of those words.
+_WIDGET_ATTRIBUTE = re.compile(
+    r"""(?:class|id)\s*=\s*["']?[^"'<>=]*?(?:hover-?card|tool-?tip|popover|rollover|pop-?up)"""
+)
 _MAX_WIDGET_CHARS = 2000  # a card is small; a whole section with such a class is not a card
 _LINK_WORDS = (2, 30)
 
@@ -57,20 +55,12 @@ def drop_inline_widgets(tree: lxml.html.HtmlElement, source: str | None = None) 
 
 
 def _names_widget(low: str) -> bool:
-    """True when a widget word occurs inside a class or id attribute of the (lower-case) page.
+    """True when a widget word may stand in a class or id attribute of the (lower-case) page.
 
-    Scripts mention "popup" everywhere; only an occurrence inside a tag's class or id counts.
+    Scripts mention "popup" everywhere; only a class or id value holding the word counts. One
+    regular-expression pass, linear in the page; a false alarm only costs the tree walk.
     """
-    for word in _WIDGET_WORDS:
-        at = low.find(word)
-        while at != -1:
-            tag_start = low.rfind("<", 0, at)
-            if tag_start != -1 and low.rfind(">", tag_start, at) == -1:
-                inside = low[tag_start:at]
-                if _IN_CLASS_OR_ID.search(inside):
-                    return True
-            at = low.find(word, at + len(word))
-    return False
+    return _WIDGET_ATTRIBUTE.search(low) is not None
 
 
 def link_texts(tree: lxml.html.HtmlElement) -> frozenset[str]:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from progleton.extract.lines import Block, split_lines, word_count
+from progleton.extract.lines import Block, ends_sentence, word_count
 
 
 def _words(text: str) -> frozenset[str]:
@@ -41,6 +41,8 @@ _SKIP_TAGS = _words(
     "figcaption label input textarea canvas video audio object embed map header picture source "
     "option math dialog"
 )
+# Skipped elements that end the line before them.
+_BLOCK_SKIPS = _words("nav footer aside header figcaption dialog iframe video audio canvas object")
 # Elements that are a block themselves, never the container of the article.
 _LEAF_BLOCKS = _words(
     "p li dd dt blockquote pre h1 h2 h3 h4 h5 h6 tr tbody thead tfoot table ul ol dl"
@@ -48,7 +50,8 @@ _LEAF_BLOCKS = _words(
 # Elements that start and end a block of text; everything else is inline.
 _BLOCK_TAGS = _words(
     "p div section article main li ul ol blockquote h1 h2 h3 h4 h5 h6 pre table tbody thead "
-    "tfoot tr dl dd dt center body html address details summary hr form"
+    "tfoot tr dl dd dt center body html address details summary hr form figure fieldset hgroup "
+    "legend"
 )
 _KINDS = {
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "heading"),
@@ -81,8 +84,10 @@ _NEVER_STORY = re.compile(
     r"comment(?!ary)|disqus|outbrain|taboola|related|recommend|newsletter|most-?popular|trending"
 )
 _WORD_SPLIT = re.compile(r"[\s_-]+")
-# Modifier classes describe what an element holds ("has-image", "with-sidebar"), not what it is.
-_MODIFIER = re.compile(r"(?<![\w-])(?:has|with|no|is)-[\w-]*")
+# Modifier classes describe what an element holds ("has-image", "with-sidebar") or how a CMS
+# files it ("category-comment", "tag-trending"), not what it is.
+_MODIFIER = re.compile(r"(?<![\w-])(?:has|with|no|is|category|tag|format|type|status)-[\w-]*")
+_SCREEN_READER = re.compile(r"sr-only|visually[-_]?hidden|screen[-_]?reader|offscreen")
 # Hidden, or visible to screen readers only (", opens new tab" inside links).
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|clip\s*:\s*rect\(\s*0|clip-path\s*:\s*inset\(\s*50%",
@@ -91,7 +96,6 @@ _HIDDEN_STYLE = re.compile(
 _CHROME_ROLES = frozenset(
     ("navigation", "complementary", "banner", "contentinfo", "dialog", "alert", "search")
 )
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Prose: a run of this many words and characters, at most this share of it link text.
 _PROSE_WORDS = 10
@@ -122,9 +126,9 @@ class Found:
 class _Run:
     owner: Any
     kind: str
-    parts: list[str]
     soft: Any
-    link_chars: int = 0
+    # (text, inside a link) pieces; "\n" pieces are <br> line breaks.
+    parts: list[tuple[str, bool]]
 
 
 class _Text(NamedTuple):
@@ -151,29 +155,35 @@ def _chrome(el: Any) -> int:
     if tag in _SKIP_TAGS:
         return _HARD
     attrib = el.attrib
-    if not attrib or not _looks_like_chrome(attrib):
+    if not attrib:
         return 0
-    names = f"{attrib.get('class', '')} {attrib.get('id', '')}".lower()
-    if _NEVER_STORY.search(names):
+    if _hidden(attrib):
+        # Never overruled: a hidden copy of the story would double it.
         return _HARD
-    # A block can be overruled (it may hold the whole story); an inline element is small,
-    # unless it wraps blocks (a CMS's <span class="wrapper meta_field"> round the post body).
-    if tag in _BLOCK_TAGS or any(child.tag in _BLOCK_TAGS for child in el):
-        return _SOFT
-    return _HARD
-
-
-def _looks_like_chrome(attrib: Any) -> bool:
-    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-        return True
-    if attrib.get("role") in _CHROME_ROLES:
-        return True
-    style = attrib.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
     names = _MODIFIER.sub("", f"{attrib.get('class', '')} {attrib.get('id', '')}".lower())
     if not names.strip():
-        return False
+        return 0
+    block = tag in _BLOCK_TAGS or any(child.tag in _BLOCK_TAGS for child in el)
+    if block and _NEVER_STORY.search(names):
+        return _HARD
+    if not block:
+        # An inline element is part of its sentence ("by <a class=author>Jane Doe</a>"): only
+        # text for screen readers goes.
+        return _HARD if _SCREEN_READER.search(names) else 0
+    if attrib.get("role") in _CHROME_ROLES or _names_chrome(names):
+        # A block can be overruled: it may hold the whole story (a CMS's wrapper classes).
+        return _SOFT
+    return 0
+
+
+def _hidden(attrib: Any) -> bool:
+    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+        return True
+    style = attrib.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _names_chrome(names: str) -> bool:
     words = _WORD_SPLIT.split(names)
     return any(w in _CHROME_WORDS for w in words) or bool(_CHROME_PARTS.search(names))
 
@@ -189,28 +199,56 @@ class _Collector:
         run = self.current
         if run is None or run.owner is not owner:
             self.flush()
-            run = self.current = _Run(owner, kind, [], soft)
+            run = self.current = _Run(owner, kind, soft, [])
         # Line breaks in the source are spaces; only <br> breaks a line.
-        run.parts.append(text.replace("\n", " ") if "\n" in text else text)
-        if link:
-            run.link_chars += len(text.strip())
+        run.parts.append((text.replace("\n", " ") if "\n" in text else text, link))
 
     def line_break(self) -> None:
         if self.current is not None:
-            self.current.parts.append("\n")
+            self.current.parts.append(("\n", False))
 
     def flush(self) -> None:
         run, self.current = self.current, None
         if run is None:
             return
-        text = "".join(run.parts)
-        if not text.strip():
-            return
-        # A <br><br> ends a paragraph; single breaks inside a sentence are joined back.
-        for chunk in _PARAGRAPH_BREAK.split(text):
-            for line in split_lines(chunk):
-                links = min(run.link_chars, len(line))
-                self.runs.append(_Text(line, links, run.kind, run.owner, run.soft))
+        for text, links in _lines(run.parts):
+            if run.kind == "table":
+                text = text.strip(" |")
+            if text:
+                self.runs.append(_Text(text, links, run.kind, run.owner, run.soft))
+
+
+def _lines(parts: list[tuple[str, bool]]) -> list[tuple[str, int]]:
+    """A run's lines with their link characters: a <br><br> ends a paragraph; single breaks
+    inside a sentence are joined back (as `lines.split_lines` does)."""
+    raw: list[tuple[list[str], int]] = [([], 0)]
+    for text, link in parts:
+        if text == "\n":
+            raw.append(([], 0))
+            continue
+        pieces, links = raw[-1]
+        pieces.append(text)
+        if link:
+            raw[-1] = (pieces, links + len(text.strip()))
+    out: list[tuple[str, int]] = []
+    joinable = False
+    for pieces, links in raw:
+        line = " ".join("".join(pieces).split())
+        if not line:
+            joinable = False  # a blank line: the paragraph ended
+            continue
+        if (
+            joinable
+            and out
+            and not ends_sentence(out[-1][0])
+            and (line[:1].islower() or line[:1] in ",;:)")
+        ):
+            prev, prev_links = out[-1]
+            out[-1] = (f"{prev} {line}", prev_links + links)
+        else:
+            out.append((line, links))
+        joinable = True
+    return out
 
 
 def _runs(root: Any) -> list[_Text]:
@@ -238,7 +276,10 @@ def _runs(root: Any) -> list[_Text]:
         tag = child.tag
         chrome = _chrome(child) if isinstance(tag, str) else _HARD
         if chrome == _HARD:
-            # Comments and skipped chrome: only the text after them belongs to the parent.
+            # Comments and skipped chrome: only the text after them belongs to the parent,
+            # and after a skipped block (an aside, a figure) it starts a new line.
+            if tag in _BLOCK_TAGS or tag in _BLOCK_SKIPS:
+                out.flush()
             if child.tail:
                 out.add(child.tail, owner, kind, link, soft)
             continue
@@ -248,7 +289,7 @@ def _runs(root: Any) -> list[_Text]:
             out.flush()
             c_owner = child
             # A paragraph in a layout table is a paragraph; one in a quote is quoted.
-            c_kind = _KINDS.get(tag, kind if kind in ("quote", "item") else "p")
+            c_kind = _KINDS.get(tag, kind if kind in ("quote", "item", "heading") else "p")
         elif tag == "a":
             c_link = True
         elif tag == "br":
@@ -318,8 +359,7 @@ def _container(runs: list[_Text]) -> Found:
         chars += len(run.text)
         if run.links > _LINK_BLOCK * len(run.text):
             continue
-        text = " ".join(run.text.split())
-        blocks.append(Block(text.strip(" |") if run.kind == "table" else text, run.kind))
+        blocks.append(Block(run.text, run.kind))
     share = prose[best] / max(chars, 1)
     confident = best.tag not in ("body", "html") and share >= _DENSITY
     return Found(blocks, confident, str(best.tag), share)
