@@ -86,7 +86,6 @@ class Request:
     finished: float | None = None
     method: str = "GET"
     body: bytes = b""  # what a POST sent
-    client: str = ""  # "address:port" of the connection it came on
 
 
 def redirect(location: str, status: int = 302) -> dict[str, Any]:
@@ -211,7 +210,6 @@ class LoopbackServer:
                     server=f"{server.host}:{server.port}",
                     method=method,
                     body=self.rfile.read(length) if length else b"",
-                    client=f"{self.client_address[0]}:{self.client_address[1]}",
                 )
                 with server._lock:
                     server.requests.append(req)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import ssl
 from collections.abc import Iterator
@@ -353,29 +352,3 @@ def test_connect_errors_mapped(cause: BaseException, reason: str) -> None:
     with pytest.raises(NetworkError) as info:
         run(go())
     assert info.value.reason.startswith(reason)
-
-
-def test_a_hosts_connection_is_reused_while_other_hosts_are_crawled() -> None:
-    # One request slot, three hosts taken in turn (as a crawl of many sources does): each
-    # host's next request reuses its idle connection instead of connecting again. A pool
-    # capped at the slot count closed it for the other hosts' requests every time.
-    settings = dataclasses.replace(FAST, max_concurrency=1)
-    servers = [LoopbackServer(f"127.0.0.{i}") for i in (1, 2, 3)]
-    for srv in servers:
-        srv.route("/a", body=b"hello")
-        srv.__enter__()
-    try:
-
-        async def crawl() -> None:
-            async with Fetcher(settings) as f:
-                for _ in range(3):
-                    for srv in servers:
-                        assert (await f.fetch(srv.url("/a"))).content == b"hello"
-
-        run(crawl())
-        for srv in servers:
-            assert len(srv.seen("/a")) == 3
-            assert len({r.client for r in srv.seen("/a")}) == 1, srv.origin
-    finally:
-        for srv in servers:
-            srv.__exit__(None, None, None)

@@ -48,8 +48,6 @@ UrlCheck = Callable[[httpx.URL], Awaitable[None]]
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 #: 429 without Retry-After still means "slow down": leave the host alone this long.
 DEFAULT_429_BACKOFF = 60.0
-# Open connections kept per request slot (see `Fetcher.__init__`).
-_POOL_PER_SLOT = 4
 
 
 def parse_url(url: str | httpx.URL) -> httpx.URL:
@@ -120,13 +118,10 @@ class Fetcher:
         self.settings = settings
         self._check_url = check_url
         self.guard = AddressGuard.from_spec(settings.allow_hosts)  # ConfigError if malformed
-        # Concurrency is bounded by the politeness gate's global slot (`max_concurrency`); the
-        # pool may keep more connections open, idle, so a host's next request (a second apart,
-        # by politeness) reuses its connection instead of opening one (and, for https, a TLS
-        # handshake) each time. A pool capped at `max_concurrency` closed idle connections
-        # whenever more hosts than that were being crawled, i.e. on almost every request.
-        pooled = max(1, settings.max_concurrency) * _POOL_PER_SLOT
-        limits = httpx.Limits(max_connections=pooled, max_keepalive_connections=pooled)
+        limits = httpx.Limits(
+            max_connections=max(1, settings.max_concurrency),
+            max_keepalive_connections=max(1, settings.max_concurrency),
+        )
         if transport is None:
             transport = GuardedTransport(self.guard, limits)
         self._client = httpx.AsyncClient(
