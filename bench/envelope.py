@@ -34,6 +34,7 @@ def run_and_report(
     print(f"load average (1 min): {load_before:.2f} before, {result['load_average'][1]:.2f} after")
     text = json.dumps(result, indent=2)
     if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(text + "\n")
     print()
     print(text)
