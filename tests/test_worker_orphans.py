@@ -48,8 +48,11 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     # A zombie is dead for our purpose: it holds no memory and runs nothing.
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(") ", 1)[1].startswith("Z"))
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1]
+    except (FileNotFoundError, ProcessLookupError):
+        return False  # it was reaped between the two checks: gone, as the test wants
+    return not state.startswith("Z")
 
 
 @pytest.mark.parametrize("kind", ["plain", "warm"])
