@@ -19,6 +19,11 @@ def paragraphs(n: int, start: int = 0) -> str:
     return "".join(f"<p>{PARA.format(n=i)}</p>" for i in range(start, start + n))
 
 
+def expected(n: int) -> list[str]:
+    """The first `n` paragraphs as the extractor should return them."""
+    return [PARA.format(n=i).strip() for i in range(n)]
+
+
 def page(article: str, *, extra: str = "") -> str:
     return f"""<html><head><title>Bridge closes</title></head><body>
     <header><a href="/">Home</a> <a href="/news">News</a></header>
@@ -45,7 +50,7 @@ def texts(html: str) -> tuple[list[str], bool]:
 def test_article_container_without_chrome() -> None:
     body, confident = texts(page(paragraphs(5)))
     assert confident
-    assert body == [PARA.format(n=i).strip() for i in range(5)]
+    assert body == expected(5)
 
 
 def test_inline_text_comments_links_and_breaks() -> None:
@@ -129,7 +134,7 @@ def test_tree_is_not_modified_and_deep_nesting_is_fine() -> None:
 @pytest.mark.parametrize("finder", [True, False])
 def test_extract_article_same_story_either_way(finder: bool) -> None:
     article = extract_article(page(paragraphs(6)), "https://paper.example/bridge", finder=finder)
-    assert article.paragraphs == [PARA.format(n=i).strip() for i in range(6)]
+    assert article.paragraphs == expected(6)
 
 
 def test_unconfident_page_is_read_by_trafilatura() -> None:
@@ -175,7 +180,7 @@ def test_a_hidden_copy_of_the_story_is_not_read_twice() -> None:
     # The hidden copy (a print or "amp" version) even holds more of the page's prose.
     html = page(paragraphs(3) + f'<div style="display:none">{paragraphs(4)}</div>')
     body, _ = texts(html)
-    assert body == [PARA.format(n=i).strip() for i in range(3)]
+    assert body == expected(3)
 
 
 def test_inline_elements_stay_in_their_sentence_and_skipped_blocks_end_a_line() -> None:

@@ -12,11 +12,10 @@ import re
 import lxml.html
 
 # Classes and ids of pop-up widgets that live inline: hover cards, tooltips, popovers.
-_INLINE_WIDGET = re.compile(r"hover-?card|tool-?tip|popover|rollover|pop-?up", re.IGNORECASE)
+_WIDGET_WORDS = r"hover-?card|tool-?tip|popover|rollover|pop-?up"
+_INLINE_WIDGET = re.compile(_WIDGET_WORDS, re.IGNORECASE)
 # A class or id attribute value (quoted or not) holding one of those words.
-_WIDGET_ATTRIBUTE = re.compile(
-    r"""(?:class|id)\s*=\s*["']?[^"'<>=]*?(?:hover-?card|tool-?tip|popover|rollover|pop-?up)"""
-)
+_WIDGET_ATTRIBUTE = re.compile(r"""(?:class|id)\s*=\s*["']?[^"'<>=]*?(?:""" + _WIDGET_WORDS + ")")
 _MAX_WIDGET_CHARS = 2000  # a card is small; a whole section with such a class is not a card
 _LINK_WORDS = (2, 30)
 
@@ -24,7 +23,7 @@ _LINK_WORDS = (2, 30)
 def drop_inline_widgets(tree: lxml.html.HtmlElement, source: str | None = None) -> int:
     """Remove hover cards and similar pop-ups from `tree`; how many were removed.
 
-    `source` is the page's HTML: when none of the widget words occurs in it at all, the walk
+    `source` is the page's HTML: when no class or id attribute in it names a widget, the walk
     over every element is skipped.
 
     Only the innermost marked element goes, and only when it holds an image or several links:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from progleton.extract.lines import Block, ends_sentence, word_count
+from progleton.extract.lines import Block, continues, word_count
 
 
 def _words(text: str) -> frozenset[str]:
@@ -220,7 +220,7 @@ class _Collector:
 
 def _lines(parts: list[tuple[str, bool]]) -> list[tuple[str, int]]:
     """A run's lines with their link characters: a <br><br> ends a paragraph; single breaks
-    inside a sentence are joined back (as `lines.split_lines` does)."""
+    inside a sentence are joined back (`lines.continues`, as in `lines.split_lines`)."""
     raw: list[tuple[list[str], int]] = [([], 0)]
     for text, link in parts:
         if text == "\n":
@@ -237,12 +237,7 @@ def _lines(parts: list[tuple[str, bool]]) -> list[tuple[str, int]]:
         if not line:
             joinable = False  # a blank line: the paragraph ended
             continue
-        if (
-            joinable
-            and out
-            and not ends_sentence(out[-1][0])
-            and (line[:1].islower() or line[:1] in ",;:)")
-        ):
+        if joinable and out and continues(out[-1][0], line):
             prev, prev_links = out[-1]
             out[-1] = (f"{prev} {line}", prev_links + links)
         else:

@@ -56,13 +56,18 @@ def ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text.strip()))
 
 
+def continues(previous: str, line: str) -> bool:
+    """True when `line`, after a line break, goes on with the sentence `previous` left open."""
+    return not ends_sentence(previous) and (line[:1].islower() or line[:1] in ",;:)")
+
+
 def split_lines(text: str) -> list[str]:
     """Split a <br>-broken paragraph; lines that continue a sentence are joined back."""
     out: list[str] = []
     for line in (" ".join(ln.split()) for ln in text.split("\n")):
         if not line:
             continue
-        if out and not ends_sentence(out[-1]) and (line[:1].islower() or line[:1] in ",;:)"):
+        if out and continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
