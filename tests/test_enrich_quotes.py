@@ -146,3 +146,28 @@ def test_seed_extract_json_has_every_quote_with_its_speaker() -> None:
     assert speaker_of("we'll know soon enough") == {"Marco Rubio"}
     # The Kremlin's indirect statement is the Kremlin's.
     assert speaker_of("still supports the idea of a ceasefire") == {"Kremlin"}
+
+
+def test_matrix_products_use_numpy_with_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline's layers multiply with numpy, and the analysis runs on one BLAS thread."""
+    from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
+
+    from progleton.enrich import nlp
+
+    pipeline = nlp.load()
+    layers = [
+        n for _, pipe in pipeline.pipeline if hasattr(pipe, "model") for n in pipe.model.walk()
+    ]
+    assert layers and all(getattr(n.ops, "use_blis", None) is False for n in layers)
+
+    seen: list[int] = []
+    original = nlp._analyze_batch
+
+    def spy(*args: object) -> list[nlp.Analysis]:
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nlp, "_analyze_batch", spy)
+    out = list(nlp.analyze(["Peskov told reporters the talks would go on."] * 3, batch_size=2))
+    assert len(out) == 3 and out[0].doc.ents
+    assert seen and set(seen) == {1}
