@@ -55,6 +55,38 @@ def test_direct_quotes_before_and_after_the_cue() -> None:
     assert any(q.cue == ":" and q.source == "The city engineer, Tomas Berg" for q in e.quotes)
 
 
+def test_quotations_signed_with_a_dash_even_before_a_no_break_space() -> None:
+    # Reader reactions as one CMS prints them: every line ends in a no-break space.
+    e = enrich_text(
+        "Readers wrote in after the council vote.\n\n"
+        "“The bridge has been falling apart for years.”― Maria Lopez\u00a0\n"
+        "“Nobody asked the people who cross it every day.” ― Samuel Reed\u00a0\n"
+        "“Fix it before someone gets hurt.” — Ana Ortiz\n",
+        "en",
+    )
+    assert [(q.source, q.content.strip("“”")[:12]) for q in e.quotes] == [
+        ("Maria Lopez", "The bridge h"),
+        ("Samuel Reed", "Nobody asked"),
+        ("Ana Ortiz", "Fix it befor"),
+    ]
+
+
+def test_inverted_questions_and_bare_cues_after_a_full_stop() -> None:
+    e = enrich_text(
+        "The rally ran late into the night.\n\n"
+        "“How big is that wall going to be?” asked Daniel Moreno, who had driven six hours.\n\n"
+        "“We will find the money for it.” Senator Ruth Calder said.\n\n"
+        "“It was a long day.” She said the buses would leave at ten.",
+        "en",
+    )
+    got = [(q.source, q.content.strip("“”")[:10]) for q in e.quotes]
+    assert ("Daniel Moreno", "How big is") in got
+    assert ("Senator Ruth Calder", "We will fi") in got
+    # A sentence with its own report does not take the quotation before it.
+    assert ("She", "the buses would leave at ten") in [(q.source, q.content) for q in e.quotes]
+    assert not any(q.content.startswith("“It was") and q.cue == "said" for q in e.quotes)
+
+
 def test_titles_are_stripped_and_surnames_merged() -> None:
     e = enrich_text(
         "Talks resume\n\nPresident Vladimir Putin met envoys in Moscow. Putin said later that "

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from progleton.enrich.lexicon import (
+    PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
     SAY_FORMS,
     cue_verbs,
@@ -44,6 +45,8 @@ _LEAD_JUNK = re.compile(r"^[\s,;:—–-]+")
 _TAIL_JUNK = re.compile(r"[\s,;:—–-]+$")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "parataxis"})
+# What the parser makes of the speaker in '"...?" asked the boy'.
+_INVERTED_SPEAKER = frozenset({"dobj", "nsubj", "attr", "npadvmod", "dative", "oprd"})
 _INHERITING = frozenset({"advcl", "conj", "xcomp", "relcl", "pcomp", "prep"})
 # Verbs whose plain object is not what was said ("told reporters", "asked him", "knows it").
 _NO_OBJECT_CUES = words(
@@ -60,7 +63,10 @@ _NAME_GAP = re.compile(r"[ \t,]*((?:[A-Z][\w.'’-]*[ \t]+){1,4})")
 # '"...," Tulsa police Chief Chuck Jordan said': a name between the quotation and the verb.
 _NAME_BEFORE_VERB = re.compile(r"[ \t,]*([A-Z][\w.'’-]*(?:[ \t]+[\w.'’-]+){0,5})[ \t]+")
 # '"..." ― Sonya Herridge': a quotation signed with a dash and a name.
-_DASH_SIGNED = re.compile(r"[ \t]*([―—–-])[ \t]*((?:[A-Z][\w.'’-]*[ \t]*){1,5})\.?[ \t]*(?:\n|$)")
+# Spaces here include no-break spaces (some CMSs end every line with one).
+_DASH_SIGNED = re.compile(
+    r"[^\S\n]*([―—–-])[^\S\n]*((?:[A-Z][\w.'’-]*[^\S\n]*){1,5})\.?[^\S\n]*(?:\n|$)"
+)
 _SOURCELESS = words(
     """
     seem seems seemed seeming appear appears appeared appearing
@@ -278,8 +284,12 @@ class QuoteFinder:
                 own
                 and q[1] <= left
                 and _SAME_LINE_PUNCT.match(self.text[q[1] : left])
-                and not self.text[q[0] : q[1]].rstrip("\"”'").endswith(".")
-            ):  # '"... rising." She said' starts a new sentence; '"...," she said' does not
+                and (
+                    not self.text[q[0] : q[1]].rstrip("\"”'").endswith(".")
+                    or _bare_cue(self.text[right : sent.end], verb)
+                )
+            ):  # '"... rising." She said' starts a new sentence; '"...," she said' does not,
+                # nor does a sentence that is only '"... rising." Trump said.'
                 return self._with_continuation(q, right, sent)
         # 2. A clausal complement (extended to a quotation it overlaps).
         for child in verb.children:
@@ -334,11 +344,29 @@ class QuoteFinder:
             return None
         q = self.quotes[i]
         m = _NAME_BEFORE_VERB.fullmatch(self.text, q[1], at)
+        if m is None and _SAME_LINE_PUNCT.match(self.text[q[1] : at]):
+            return self._inverted(sent, verb, q)
         if m is None or not m.group(1).split()[-1][:1].isupper():
             return None
         source = (m.start(1), m.end(1))
         content = self._with_continuation(q, at + len(verb.text), sent)
         return Relation((at, at + len(verb.text)), source, content, True, (sent.start, sent.end))
+
+    def _inverted(self, sent: Sentence, verb: Token, q: tuple[int, int]) -> Relation | None:
+        """'"How big is that wall?" asked the boy': the phrase after the verb is the speaker.
+
+        The parser reads such a speaker as the verb's object; only a phrase right after the
+        verb counts, so '"...?" asked him' (a pronoun object) and longer clauses do not.
+        """
+        obj = next((c for c in verb.children if c.i > verb.i and c.dep_ in _INVERTED_SPEAKER), None)
+        if obj is None or obj.left_edge.i != verb.i + 1 or obj.lower_ in PERSON_PRONOUNS:
+            return None
+        base = sent.start
+        source = _source_span(self.text, *_chars(base, obj.left_edge, _subject_end(obj)))
+        at = base + verb.idx
+        content = self._with_continuation(q, source[1], sent)
+        return Relation((at, at + len(verb.text)), source, content, True, (sent.start, sent.end),
+                        obj)  # fmt: skip
 
     def _after_quote(self, source: tuple[int, int]) -> tuple[int, int]:
         """'"...," Tulsa police Chief X said': the parser may leave part of the name out."""
@@ -459,6 +487,13 @@ def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
     if aside and aside.start() > start:
         end = aside.start()
     return _trim(text, start, end)
+
+
+def _bare_cue(after: str, verb: Token) -> bool:
+    """'Trump said.' or 'she said on Monday.': a cue with nothing reported after it."""
+    if any(c.dep_ in _COMPLEMENTS and c.i > verb.i for c in verb.children):
+        return False
+    return len(after.split()) <= 3 and after.rstrip().endswith(".")
 
 
 def _few_words(text: str) -> bool:
