@@ -338,11 +338,17 @@ class FakeNetwork:
         addresses = answer() if callable(answer) else answer
         return [ipaddress.ip_address(a) for a in addresses]
 
-    def transport(self, settings: Settings) -> GuardedTransport:
+    def transport(self, settings: Settings, limits: httpx.Limits | None = None) -> GuardedTransport:
         """A GuardedTransport (as the Fetcher builds by default) over this fake network."""
-        limits = httpx.Limits(max_connections=settings.max_concurrency)
+        limits = limits or httpx.Limits(max_connections=settings.max_concurrency)
         guard = AddressGuard.from_spec(settings.allow_hosts)
-        return GuardedTransport(guard, limits, backend=_LoopbackOnly(self), resolver=self.resolve)
+        return GuardedTransport(
+            guard,
+            limits,
+            backend=_LoopbackOnly(self),
+            resolver=self.resolve,
+            per_origin=settings.per_host_concurrency,
+        )
 
 
 class _LoopbackOnly(httpcore.AsyncNetworkBackend):

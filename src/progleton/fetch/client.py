@@ -123,7 +123,9 @@ class Fetcher:
             max_keepalive_connections=max(1, settings.max_concurrency),
         )
         if transport is None:
-            transport = GuardedTransport(self.guard, limits)
+            transport = GuardedTransport(
+                self.guard, limits, per_origin=settings.per_host_concurrency
+            )
         self._client = httpx.AsyncClient(
             transport=transport,
             # No proxies or .netrc from the environment: a proxy would connect for us, out of

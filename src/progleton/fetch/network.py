@@ -13,6 +13,7 @@ import asyncio
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 
 import httpcore
 import httpx
@@ -122,9 +123,90 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
+OriginKey = tuple[bytes, bytes, int | None]
+
+
+@dataclass(slots=True)
+class _Origin:
+    pool: httpcore.AsyncConnectionPool
+    in_flight: int = 0
+    last_used: float = 0.0
+
+
+class OriginPools:
+    """One small connection pool per origin (scheme, host, port), so a crawl keeps
+    connections alive to each host it is fetching from.
+
+    A single pool shared by hundreds of hosts either evicts a host's idle connection before
+    its next request comes (small pool) or costs more than it saves (httpcore scans every
+    pooled connection for each request). Here a request only meets its own host's few
+    connections. Pools left idle for `idle_expiry` seconds are closed and forgotten (checked
+    at most once a second), so sockets and memory stay flat in the number of hosts.
+    """
+
+    def __init__(
+        self, make_pool: Callable[[], httpcore.AsyncConnectionPool], idle_expiry: float
+    ) -> None:
+        self._make_pool = make_pool
+        self._idle_expiry = idle_expiry
+        self._origins: dict[OriginKey, _Origin] = {}
+        self._next_sweep = 0.0
+
+    @property
+    def origins(self) -> int:
+        """How many origins have a pool now."""
+        return len(self._origins)
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        """Send `request` over a connection of its origin's pool."""
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + 1.0
+            await self._sweep(now)
+        url = request.url
+        key = (url.scheme, url.host, url.port)
+        origin = self._origins.get(key)
+        if origin is None:
+            origin = self._origins[key] = _Origin(self._make_pool())
+        origin.in_flight += 1
+        try:
+            return await origin.pool.handle_async_request(request)
+        finally:
+            origin.in_flight -= 1
+            origin.last_used = time.monotonic()
+
+    async def _sweep(self, now: float) -> None:
+        for key, origin in list(self._origins.items()):
+            if (
+                origin.in_flight == 0
+                and now - origin.last_used >= self._idle_expiry
+                and all(c.is_idle() for c in origin.pool.connections)  # no body being read
+            ):
+                del self._origins[key]
+                await origin.pool.aclose()
+
+    async def aclose(self) -> None:
+        """Close every pool."""
+        origins, self._origins = list(self._origins.values()), {}
+        for origin in origins:
+            await origin.pool.aclose()
+
+    async def __aenter__(self) -> OriginPools:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's HTTP/1.1 transport over a `GuardedBackend`, with no proxy (so HTTP(S)_PROXY
-    cannot route around the guard)."""
+    cannot route around the guard).
+
+    With `per_origin`, connections are pooled per origin, at most `per_origin` + 1 to each
+    (`OriginPools`; the one more leaves room for a robots.txt or redirect fetch while the
+    host's request slots are taken; the caller bounds the total); otherwise one pool sized
+    by `limits`.
+    """
 
     def __init__(
         self,
@@ -133,18 +215,29 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         *,
         backend: httpcore.AsyncNetworkBackend | None = None,
         resolver: Resolver | None = None,
+        per_origin: int | None = None,
     ) -> None:
         # Loading CA certificates is the costly part of a transport; do it once, for both the
         # pool httpx builds here and the guarded one that replaces it.
         ssl_context = httpx.create_ssl_context()
         super().__init__(verify=ssl_context, limits=limits, trust_env=False)
         self.backend = GuardedBackend(guard, backend, resolver)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-            network_backend=self.backend,
-        )
+        expiry = 5.0 if limits.keepalive_expiry is None else limits.keepalive_expiry
+
+        def pool(size: int | None, keep: int | None) -> httpcore.AsyncConnectionPool:
+            return httpcore.AsyncConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=size,
+                max_keepalive_connections=keep,
+                keepalive_expiry=expiry,
+                http1=True,
+                http2=False,
+                network_backend=self.backend,
+            )
+
+        self._pool: httpcore.AsyncConnectionPool | OriginPools  # type: ignore[assignment]
+        if per_origin is None:
+            self._pool = pool(limits.max_connections, limits.max_keepalive_connections)
+        else:
+            size = max(1, per_origin) + 1
+            self._pool = OriginPools(lambda: pool(size, size), idle_expiry=expiry)

@@ -1,0 +1,98 @@
+"""Connections kept alive per host (`OriginPools`): reused, capped per host, and closed once a
+host goes quiet, so a crawl of many hosts holds neither sockets nor memory for hosts it left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from loopback import FakeNetwork, LoopbackServer, run
+from progleton.config import Settings
+from progleton.fetch import Fetcher
+from progleton.fetch.network import OriginPools
+
+SETTINGS = Settings(
+    db_url="sqlite://",
+    per_host_delay=0.0,
+    connect_timeout=2.0,
+    read_timeout=2.0,
+    total_timeout=5.0,
+    respect_robots=False,
+    allow_hosts="127.0.0.1",
+)
+PAGE = b"<html><body><p>Hello.</p></body></html>"
+
+
+def _network(*names: str) -> FakeNetwork:
+    net = FakeNetwork()
+    for name in names:
+        net.dns[name] = ["127.0.0.1"]
+    return net
+
+
+def test_each_host_keeps_its_connection_between_requests() -> None:
+    names = ["a.test", "b.test", "c.test"]
+    with LoopbackServer() as srv:
+        srv.route("/page", body=PAGE, headers={"Content-Type": "text/html"})
+        net = _network(*names)
+        # Fewer request slots than hosts: one pool shared by all hosts (sized by the slots)
+        # closes a host's idle connection to make room for the next host's.
+        settings = SETTINGS.with_(allow_hosts=",".join(names), max_concurrency=2)
+
+        async def crawl() -> None:
+            async with Fetcher(settings, transport=net.transport(settings)) as f:
+                for _ in range(3):
+                    for name in names:
+                        res = await f.fetch(f"http://{name}:{srv.port}/page")
+                        assert res.status == 200
+
+        run(crawl())
+    assert len(net.connects) == 3  # one per host, not one per request
+    assert sorted(net.lookups) == names
+
+
+def test_each_host_gets_its_own_small_pool() -> None:
+    with LoopbackServer() as srv:
+        srv.route("/slow", body=PAGE, headers={"Content-Type": "text/html"}, delay=0.3)
+        net = _network("a.test")
+        settings = SETTINGS.with_(allow_hosts="a.test", per_host_concurrency=1)
+        transport = net.transport(settings, httpx.Limits(max_connections=100))
+
+        async def crawl() -> float:
+            async with httpx.AsyncClient(transport=transport) as client:
+                start = time.monotonic()
+                url = f"http://a.test:{srv.port}/slow"
+                await asyncio.gather(*(client.get(url) for _ in range(4)))
+                return time.monotonic() - start
+
+        took = run(crawl())
+    # One request slot per host: the pool keeps 2 connections, so 4 slow requests take 2 rounds.
+    assert len(net.connects) == 2
+    assert took >= 0.55
+
+
+def test_quiet_hosts_are_closed_and_forgotten() -> None:
+    with LoopbackServer() as srv:
+        srv.route("/page", body=PAGE, headers={"Content-Type": "text/html"})
+        names = [f"h{i}.test" for i in range(6)]
+        net = _network(*names)
+        settings = SETTINGS.with_(allow_hosts=",".join(names))
+        transport = net.transport(settings, httpx.Limits(keepalive_expiry=0.2))
+        pools = transport._pool
+        assert isinstance(pools, OriginPools)
+
+        async def crawl() -> tuple[int, int]:
+            async with httpx.AsyncClient(transport=transport) as client:
+                for name in names[:5]:
+                    (await client.get(f"http://{name}:{srv.port}/page")).raise_for_status()
+                busy = pools.origins
+                await asyncio.sleep(1.3)  # past the expiry and the once-a-second sweep
+                (await client.get(f"http://{names[5]}:{srv.port}/page")).raise_for_status()
+                return busy, pools.origins
+
+        busy, after = run(crawl())
+    assert busy == 5
+    assert after == 1  # only the host just fetched keeps a pool
