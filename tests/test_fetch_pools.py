@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import httpcore
 import httpx
 
 from loopback import FakeNetwork, LoopbackServer, run
@@ -96,3 +97,38 @@ def test_quiet_hosts_are_closed_and_forgotten() -> None:
         busy, after = run(crawl())
     assert busy == 5
     assert after == 1  # only the host just fetched keeps a pool
+
+
+class _SlowToClosePool:
+    """Stands in for an httpcore pool: answers at once, takes a while to close."""
+
+    def __init__(self) -> None:
+        self.connections: list[object] = []
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        return httpcore.Response(200)
+
+    async def aclose(self) -> None:
+        await asyncio.sleep(0.05)
+
+
+def test_sweeps_running_at_once_do_not_trip_over_each_other() -> None:
+    # A crawl of 2,000 feeds died here: a sweep closing many pools outlasted the one-second
+    # spacing, the next request's sweep removed the same pools, and the first one's
+    # `del` raised KeyError out of the transport.
+    pools = OriginPools(_SlowToClosePool, idle_expiry=0.0)  # type: ignore[arg-type]
+
+    def request(host: str) -> httpcore.Request:
+        return httpcore.Request("GET", f"http://{host}/")
+
+    async def crawl() -> int:
+        for i in range(5):
+            await pools.handle_async_request(request(f"h{i}.test"))
+        pools._next_sweep = 0.0
+        first = asyncio.ensure_future(pools.handle_async_request(request("a.test")))
+        await asyncio.sleep(0.01)  # the first sweep is closing pools now
+        pools._next_sweep = 0.0
+        await asyncio.gather(first, pools.handle_async_request(request("b.test")))
+        return pools.origins
+
+    assert run(crawl()) == 2  # the five quiet hosts closed once; a and b remain

@@ -176,14 +176,18 @@ class OriginPools:
             origin.last_used = time.monotonic()
 
     async def _sweep(self, now: float) -> None:
-        for key, origin in list(self._origins.items()):
-            if (
-                origin.in_flight == 0
-                and now - origin.last_used >= self._idle_expiry
-                and all(c.is_idle() for c in origin.pool.connections)  # no body being read
-            ):
-                del self._origins[key]
-                await origin.pool.aclose()
+        # Picked and removed with no await in between: another request's sweep may run while
+        # this one closes pools (closing many can outlast the one-second spacing).
+        quiet = [
+            key
+            for key, origin in self._origins.items()
+            if origin.in_flight == 0
+            and now - origin.last_used >= self._idle_expiry
+            and all(c.is_idle() for c in origin.pool.connections)  # no body being read
+        ]
+        closing = [self._origins.pop(key) for key in quiet]
+        for origin in closing:
+            await origin.pool.aclose()
 
     async def aclose(self) -> None:
         """Close every pool."""
