@@ -3,6 +3,7 @@
     .venv/bin/python bench/quotes.py                    # dev split (tuning)
     .venv/bin/python bench/quotes.py --split test       # the held-out number
     .venv/bin/python bench/quotes.py --split test --json out.json --workers 2
+    .venv/bin/python bench/quotes.py --split train --stage   # the stage over a SQLite store
 
 PolNeAR (`../shared/bench/quotes/polnear/`, internal evaluation only: nothing of it is copied
 into the repository or printed here beyond counts and scores) annotates attribution relations
@@ -54,6 +55,11 @@ over documents (micro P/R/F1):
 * **articles/s**: the whole enrichment stage (language check, spaCy, rules, speakers) over
   the split's articles, with `--workers` processes (each loads the model; load time left
   out), wall clock.
+
+With `--stage`, no scores: the split's articles are stored in a fresh SQLite store and
+`progleton.enrich.stage.enrich_pending` (what `progleton enrich` runs: the product's speech
+cues, `--workers` processes, entities and quotes written back to the store) enriches them;
+articles/s counts the workers' start-up (loading the model) too.
 
 Relations the enricher emits without a cue (a quotation paragraph continuing the previous
 speaker) have no cue or source span to match: they are left out of the cue and source
@@ -292,6 +298,61 @@ def run(
     }
 
 
+def run_stage(data: Path, split: str, workers: int, limit: int | None) -> dict[str, Any]:
+    """The enrichment stage end to end over a SQLite store holding the split's articles."""
+    import tempfile
+    from datetime import UTC, datetime
+
+    from progleton.config import Settings
+    from progleton.enrich.stage import enrich_pending
+    from progleton.models import Article
+    from progleton.store import open_store
+
+    docs = load_split(data, split)[:limit]
+    words = sum(len(t.split()) for _, t, _ in docs)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/stage.db"
+        store = open_store(url)
+        for i, (article_id, text, _) in enumerate(docs):
+            paragraphs = [p for p in text.split("\n") if p.strip()]
+            store.save_article(
+                Article(
+                    url=f"https://polnear.invalid/{article_id}",
+                    title=paragraphs[0][:200],
+                    paragraphs=paragraphs[1:] or paragraphs,
+                    published=datetime(2016, 1, 1, tzinfo=UTC),
+                    publisher=f"publisher {i % 7}",
+                    language="en",
+                )
+            )
+        settings = Settings(db_url=url, extract_workers=workers)
+        t0 = time.perf_counter()
+        report = enrich_pending(store, settings, workers=workers)  # type: ignore[arg-type]
+        elapsed = time.perf_counter() - t0
+    return {
+        "split": split,
+        "mode": "stage",
+        "articles": report.articles,
+        "mean_words": round(words / max(1, len(docs))),
+        "quotes": report.quotes,
+        "mentions": report.mentions,
+        "workers": workers,
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(report.articles / elapsed, 1),
+        "articles_per_s_600_words": round(words / 600 / elapsed, 1),
+    }
+
+
+def _stage_report(r: dict[str, Any]) -> str:
+    return (
+        f"PolNeAR {r['split']}, enrichment stage over a SQLite store: {r['articles']} articles "
+        f"(mean {r['mean_words']} words), {r['quotes']} quotes, {r['mentions']} mentions\n"
+        f"speed: {r['articles_per_s']} articles/s with {r['workers']} worker(s) "
+        f"({r['articles_per_s_600_words']}/s scaled to 600-word articles), {r['seconds']} s "
+        "including the workers' start-up"
+    )
+
+
 def _report(r: dict[str, Any]) -> str:
     lines = [
         f"PolNeAR {r['split']} ({r['cues']} cues): {r['articles']} articles "
@@ -330,10 +391,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the product's setting: no stance or intention cues (wants, rejected, seems)",
     )
+    p.add_argument(
+        "--stage",
+        action="store_true",
+        help="time the enrichment stage over a SQLite store instead of scoring",
+    )
     args = p.parse_args(argv)
     if not args.data.is_dir():
         print(f"no PolNeAR data at {args.data}", file=sys.stderr)
         return 2
+    if args.stage:
+        run_and_report(
+            lambda: run_stage(args.data, args.split, args.workers, args.limit),
+            _stage_report,
+            args.json,
+        )
+        return 0
     run_and_report(
         lambda: run(args.data, args.split, args.workers, args.limit, not args.speech_only),
         _report,

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from progleton.cli import app
 from progleton.config import Settings
+from progleton.enrich.model import Enrichment
 from progleton.enrich.stage import enrich_pending
 from progleton.models import Article
 from progleton.store import Store, open_store
@@ -52,6 +53,27 @@ def save(store: Store, n: int, item: tuple[str, str], publisher: str, language: 
 
 def estore(store: Store) -> EntityStore:
     return cast(EntityStore, store)  # SQLStore has the entity mixin on both backends
+
+
+def test_workers_enrich_the_next_batch_while_one_is_stored(store: Store) -> None:
+    # Batches overlap (the next is read and sent to the workers before this one is stored):
+    # each article must still be enriched once, and in order.
+    s = estore(store)
+    stored = [save(store, n, FERRY, f"Paper {n}", "en") for n in range(7)]
+    settings = Settings(db_url=store.url)
+    seen: list[int] = []
+    original = s.save_enrichment
+
+    def spy(article_id: int, result: Enrichment) -> None:
+        seen.append(article_id)
+        original(article_id, result)
+
+    s.save_enrichment = spy  # type: ignore[method-assign]
+    report = enrich_pending(s, settings, workers=2, batch=2)
+    assert report.articles == 7 and report.waiting == 0
+    assert seen == stored  # each once, oldest first
+    lindqvist = next(e for e, _n in s.entities_of_article(stored[1]) if e.name == "Maria Lindqvist")
+    assert lindqvist.article_count == 7  # every article named her once: counted once each
 
 
 def test_stage_stores_entities_and_quotes_and_resumes(store: Store) -> None:

@@ -2,8 +2,9 @@
 
 It runs apart from the crawl (the crawl never waits for it): each run takes the articles
 without an `enriched` marker in batches, enriches them in worker processes (spaCy's model is
-loaded once per worker) and stores each article's result with its marker in one transaction.
-An interrupted run loses at most the batch in flight, and the next run picks up from there.
+loaded once per worker) and stores each article's result with its marker in one transaction,
+while the workers already enrich the next batch. An interrupted run loses at most the two
+batches in flight, and the next run picks up from there.
 One process at a time enriches (a stage lock), so entities are matched without races.
 """
 
@@ -116,18 +117,39 @@ def enrich_pending(
 def _batches(
     store: EntityStore, pool: Executor | None, workers: int, batch: int, limit: int | None
 ) -> Iterator[tuple[list, list[Enrichment]]]:  # type: ignore[type-arg]
+    """Batches with their results; the next batch is already in the workers while the
+    caller stores this one (storing a batch takes a good part of the time enriching it does,
+    and the workers would wait for it)."""
     done = 0
-    while limit is None or done < limit:
+    after = 0
+    pending: tuple[list, Callable[[], list[Enrichment]]] | None = None  # type: ignore[type-arg]
+    while True:
         size = batch if limit is None else min(batch, limit - done)
-        articles = store.unenriched_articles(size)
-        if not articles:
+        articles = store.unenriched_articles(size, after_id=after) if size > 0 else []
+        current = None
+        if articles:
+            last = articles[-1].id
+            assert last is not None
+            after = last
+            done += len(articles)
+            current = (articles, _submit(pool, workers, articles))
+        if pending is not None:
+            yield pending[0], pending[1]()
+        if current is None:
             return
-        items = [(enrichment_text(a), a.language) for a in articles]
-        if pool is None:
-            results = _enrich_chunk(items)
-        else:
-            step = max(1, -(-len(items) // workers))
-            chunks = [items[i : i + step] for i in range(0, len(items), step)]
-            results = [r for part in pool.map(_enrich_chunk, chunks) for r in part]
-        done += len(articles)
-        yield articles, results
+        pending = current
+
+
+def _submit(
+    pool: Executor | None,
+    workers: int,
+    articles: list,  # type: ignore[type-arg]
+) -> Callable[[], list[Enrichment]]:
+    """Start enriching `articles`; the returned call waits for the results, in order."""
+    items = [(enrichment_text(a), a.language) for a in articles]
+    if pool is None:
+        results = _enrich_chunk(items)
+        return lambda: results
+    step = max(1, -(-len(items) // workers))
+    futures = [pool.submit(_enrich_chunk, items[i : i + step]) for i in range(0, len(items), step)]
+    return lambda: [r for f in futures for r in f.result()]

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, RowMapping, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, RowMapping, and_, bindparam, func, insert, select, update
 
-from progleton.enrich.model import Enrichment
+from progleton.enrich.model import Enrichment, Entity
 from progleton.models import Article, utcnow
 from progleton.store.entityschema import (
     article_entities,
@@ -101,7 +100,7 @@ def _entity(row: RowMapping) -> StoredEntity:
 class EntityStore(Protocol):
     """What the enrichment stage and the entity pages need of a store."""
 
-    def unenriched_articles(self, limit: int) -> list[Article]: ...
+    def unenriched_articles(self, limit: int, after_id: int = 0) -> list[Article]: ...
     def count_unenriched(self) -> int: ...
     def save_enrichment(self, article_id: int, result: Enrichment) -> None: ...
     def try_lock(self, name: str, owner: str, now: datetime, ttl: timedelta) -> bool: ...
@@ -125,19 +124,46 @@ class EntityStore(Protocol):
     def find_entities(self, name: str, limit: int = 20) -> list[StoredEntity]: ...
 
 
+_COUNTS_UPDATES: dict[str, Any] = {}
+
+
+def _counts_update(dialect: str) -> Any:
+    """One article's additions to its entities' counts, for executemany (built once)."""
+    stmt = _COUNTS_UPDATES.get(dialect)
+    if stmt is None:
+        when = bindparam("b_when", type_=entities.c.first_seen.type)
+        low, high = (func.min, func.max) if dialect == "sqlite" else (func.least, func.greatest)
+        stmt = (
+            update(entities)
+            .where(entities.c.id == bindparam("b_id"))
+            .values(
+                mentions=entities.c.mentions + bindparam("b_n"),
+                article_count=entities.c.article_count + 1,
+                quote_count=entities.c.quote_count + bindparam("b_q"),
+                first_seen=low(entities.c.first_seen, when),
+                last_seen=high(entities.c.last_seen, when),
+            )
+        )
+        _COUNTS_UPDATES[dialect] = stmt
+    return stmt
+
+
 class EntitiesMixin:
     """Entity and quote persistence for `SQLStore`."""
 
     engine: Engine
 
     # -- the queue -------------------------------------------------------------------------
-    def unenriched_articles(self, limit: int) -> list[Article]:
-        """Articles the enrichment stage has not processed yet, oldest first."""
+    def unenriched_articles(self, limit: int, after_id: int = 0) -> list[Article]:
+        """Articles the enrichment stage has not processed yet, oldest first.
+
+        `after_id` skips those up to that id (the batch still in flight).
+        """
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(articles)
                 .outerjoin(enriched, enriched.c.article_id == articles.c.id)
-                .where(enriched.c.article_id.is_(None))
+                .where(enriched.c.article_id.is_(None), articles.c.id > after_id)
                 .order_by(articles.c.id)
                 .limit(limit)
             ).mappings()
@@ -167,10 +193,7 @@ class EntitiesMixin:
                 select(enriched.c.article_id).where(enriched.c.article_id == article_id)
             ).first():
                 return  # another run stored it first
-            ids = [
-                self._entity_id(conn, e.label, e.name, e.aliases, row.story_id, when)
-                for e in result.entities
-            ]
+            ids = self._entity_ids(conn, result.entities, row.story_id, when)
             per_entity: dict[int, list[int]] = {}  # stored id -> [mentions, first offset]
             for m in result.mentions:
                 stored = ids[m.entity]
@@ -195,21 +218,12 @@ class EntitiesMixin:
                         for eid, (n, first) in per_entity.items()
                     ],
                 )
-            for eid, (n, _first) in per_entity.items():
                 conn.execute(
-                    update(entities)
-                    .where(entities.c.id == eid)
-                    .values(
-                        mentions=entities.c.mentions + n,
-                        article_count=entities.c.article_count + 1,
-                        quote_count=entities.c.quote_count + quoted.get(eid, 0),
-                        first_seen=func.min(entities.c.first_seen, when)
-                        if conn.dialect.name == "sqlite"
-                        else func.least(entities.c.first_seen, when),
-                        last_seen=func.max(entities.c.last_seen, when)
-                        if conn.dialect.name == "sqlite"
-                        else func.greatest(entities.c.last_seen, when),
-                    )
+                    _counts_update(conn.dialect.name),
+                    [
+                        {"b_id": eid, "b_n": n, "b_q": quoted.get(eid, 0), "b_when": when}
+                        for eid, (n, _first) in per_entity.items()
+                    ],
                 )
             if result.quotes:
                 conn.execute(
@@ -241,51 +255,85 @@ class EntitiesMixin:
                 )
             )
 
-    def _entity_id(
-        self,
-        conn: Connection,
-        label: str,
-        name: str,
-        aliases: list[str],
-        story_id: int | None,
-        when: datetime,
-    ) -> int:
-        key = entity_key(label, name)
-        found = conn.execute(select(entities.c.id).where(entities.c.key == key)).scalar()
-        if found is None:
-            found = self._by_alias(conn, key, story_id)
-        if found is None:
-            found = conn.execute(
-                insert(entities)
-                .values(
-                    key=key,
-                    name=name,
-                    label=label,
-                    mentions=0,
-                    article_count=0,
-                    quote_count=0,
-                    first_seen=when,
-                    last_seen=when,
+    def _entity_ids(
+        self, conn: Connection, found: list[Entity], story_id: int | None, when: datetime
+    ) -> list[int]:
+        """The stored entity of each of an article's entities, created when new.
+
+        A handful of statements for the whole article (entity lookups, alias lookups, the new
+        aliases) instead of several per entity. Entities are resolved in order, as one at a
+        time would be: an alias one of them adds is there for the next to be found by.
+        """
+        if not found:
+            return []
+        keys = [entity_key(e.label, e.name) for e in found]
+        by_key: dict[str, int] = {
+            k: int(i)
+            for k, i in conn.execute(
+                select(entities.c.key, entities.c.id).where(entities.c.key.in_(set(keys)))
+            )
+        }
+        missing = {k for k in keys if k not in by_key}
+        by_alias: dict[str, set[int]] = {}
+        if missing:
+            for k, i in conn.execute(
+                select(entity_aliases.c.alias_key, entity_aliases.c.entity_id).where(
+                    entity_aliases.c.alias_key.in_(missing)
                 )
-                .returning(entities.c.id)
-            ).scalar_one()
-        forms = [name, *aliases]
-        words = name.split()
-        if label == "PERSON" and len(words) >= 2:
-            forms.append(words[-1])  # the surname, so "Putin" alone finds "Vladimir Putin"
-        self._add_aliases(conn, found, label, forms)
-        return int(found)
+            ):
+                by_alias.setdefault(k, set()).add(int(i))
+        wanted: dict[tuple[int, str], str] = {}  # (entity id, alias key) -> alias
+        ids: list[int] = []
+        for e, key in zip(found, keys, strict=True):
+            stored = by_key.get(key)
+            if stored is None and key in by_alias:
+                stored = self._by_alias(conn, sorted(by_alias[key]), story_id)
+            if stored is None:
+                stored = int(
+                    conn.execute(
+                        insert(entities)
+                        .values(
+                            key=key,
+                            name=e.name,
+                            label=e.label,
+                            mentions=0,
+                            article_count=0,
+                            quote_count=0,
+                            first_seen=when,
+                            last_seen=when,
+                        )
+                        .returning(entities.c.id)
+                    ).scalar_one()
+                )
+                by_key[key] = stored
+            forms = [e.name, *e.aliases]
+            words = e.name.split()
+            if e.label == "PERSON" and len(words) >= 2:
+                forms.append(words[-1])  # the surname, so "Putin" alone finds "Vladimir Putin"
+            for alias_key, form in {entity_key(e.label, f): f for f in forms}.items():
+                wanted.setdefault((stored, alias_key), form)
+                by_alias.setdefault(alias_key, set()).add(stored)
+            ids.append(stored)
+        have = set(
+            conn.execute(
+                select(entity_aliases.c.entity_id, entity_aliases.c.alias_key).where(
+                    entity_aliases.c.entity_id.in_(set(ids)),
+                    entity_aliases.c.alias_key.in_({k for _, k in wanted}),
+                )
+            ).tuples()
+        )
+        new = [
+            {"entity_id": i, "alias_key": k, "alias": form}
+            for (i, k), form in wanted.items()
+            if (i, k) not in have
+        ]
+        if new:
+            conn.execute(insert(entity_aliases), new)
+        return ids
 
     @staticmethod
-    def _by_alias(conn: Connection, key: str, story_id: int | None) -> int | None:
-        candidates = [
-            int(r)
-            for r in conn.execute(
-                select(entity_aliases.c.entity_id).where(entity_aliases.c.alias_key == key)
-            ).scalars()
-        ]
-        if not candidates:
-            return None
+    def _by_alias(conn: Connection, candidates: list[int], story_id: int | None) -> int | None:
+        """The one entity an alias stands for, or the one of several this story mentions."""
         if len(candidates) == 1:
             return candidates[0]
         if story_id is not None:
@@ -303,25 +351,6 @@ class EntitiesMixin:
             if len(in_story) == 1:
                 return int(next(iter(in_story)))
         return None
-
-    @staticmethod
-    def _add_aliases(conn: Connection, entity_id: int, label: str, forms: Iterable[str]) -> None:
-        keys = {entity_key(label, f): f for f in forms}
-        have = set(
-            conn.execute(
-                select(entity_aliases.c.alias_key).where(
-                    entity_aliases.c.entity_id == entity_id,
-                    entity_aliases.c.alias_key.in_(list(keys)),
-                )
-            ).scalars()
-        )
-        new = [
-            {"entity_id": entity_id, "alias_key": k, "alias": f}
-            for k, f in keys.items()
-            if k not in have
-        ]
-        if new:
-            conn.execute(insert(entity_aliases), new)
 
     # -- reading ---------------------------------------------------------------------------
     def get_entity(self, entity_id: int) -> StoredEntity | None:
