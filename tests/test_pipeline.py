@@ -57,6 +57,32 @@ def test_add_homepage_discovers_feed_then_crawl_stores_clean_articles(
         assert health.etag == '"feed-4"'
 
 
+def test_a_bug_met_on_one_source_does_not_end_the_crawl(
+    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with LoopbackServer() as good_srv, LoopbackServer() as bad_srv:
+        Publisher(good_srv, count=3).install()
+        Publisher(bad_srv, count=3).install()
+        good = store.add_source(Source(feed_url=good_srv.url("/feed.xml")))
+        bad = store.add_source(Source(feed_url=bad_srv.url("/feed.xml")))
+        pipe = Pipeline(settings, store)
+        ingest = pipe._ingest
+
+        async def broken(fetcher, source, *args):  # type: ignore[no-untyped-def]
+            if source.id == bad.id:
+                raise KeyError("a bug")
+            await ingest(fetcher, source, *args)
+
+        monkeypatch.setattr(pipe, "_ingest", broken)
+        report = run(pipe.crawl())
+    assert report.sources == 2 and report.new == 3 and report.failed_sources == 1
+    assert report.failures == {"feed: internal error": 1}
+    assert {a.source_id for a in store.latest_articles(10)} == {good.id}
+    # The broken source keeps its lease: not retried within the run, due again once it expires.
+    held = store.get_source(bad.id or 0)
+    assert held is not None and held.last_success_at is None
+
+
 def test_recrawl_uses_conditional_get_and_stores_nothing_new(
     settings: Settings, store: SQLiteStore
 ) -> None:

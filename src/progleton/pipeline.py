@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import os
 import random
 import re
@@ -206,9 +207,12 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
 
 #: Failure reasons name hosts, sizes and durations; the summary counts them by kind. First
 #: match wins, so the specific patterns come before the general ones.
+_log = logging.getLogger(__name__)
+
 _FAILURE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
+        (r"^internal error", "internal error"),
         (r"^robots\.txt .*could not be read", "site unreachable"),
         (r"robots\.txt", "robots.txt"),
         (r"^refused\b|\b(?:resolves to|is this machine)\b", "refused"),
@@ -427,6 +431,17 @@ class Pipeline:
         async def refresh(source: Source) -> SourceReport:
             try:
                 return await self._refresh(fetcher, source, progress)
+            except Exception as exc:
+                # A bug met on one source must not end every other source's crawl. This one
+                # is reported (and logged with its traceback) and keeps its lease until it
+                # expires, so it is tried again later and not again in this run.
+                _log.exception("refreshing %s failed", source.feed_url)
+                assert source.id is not None
+                return SourceReport(
+                    source_id=source.id,
+                    feed_status="error",
+                    error=f"internal error: {type(exc).__name__}: {exc}"[:500],
+                )
             finally:
                 slots.release()
 
