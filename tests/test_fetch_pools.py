@@ -15,15 +15,7 @@ from progleton.config import Settings
 from progleton.fetch import Fetcher
 from progleton.fetch.network import OriginPools
 
-SETTINGS = Settings(
-    db_url="sqlite://",
-    per_host_delay=0.0,
-    connect_timeout=2.0,
-    read_timeout=2.0,
-    total_timeout=5.0,
-    respect_robots=False,
-    allow_hosts="127.0.0.1",
-)
+SETTINGS = Settings(db_url="sqlite://", per_host_delay=0.0, respect_robots=False)
 PAGE = b"<html><body><p>Hello.</p></body></html>"
 
 
