@@ -87,6 +87,19 @@ def test_inverted_questions_and_bare_cues_after_a_full_stop() -> None:
     assert not any(q.content.startswith("“It was") and q.cue == "said" for q in e.quotes)
 
 
+def test_clause_after_a_quoted_addressee_and_as_x_put_it() -> None:
+    e = enrich_text(
+        "The council met on Monday.\n\n"
+        "Mayor Jane Okafor tells “Harbour Live” on Friday that the bridge will reopen in May.\n\n"
+        "The repairs are, in the end, “a matter of money,” as the city engineer put it.",
+        "en",
+    )
+    got = {(q.source, q.cue, q.content) for q in e.quotes}
+    assert ("Mayor Jane Okafor", "tells", "that the bridge will reopen in May") in got
+    assert ("the city engineer", "put it", "“a matter of money,”") in got
+    assert not any(q.content == "“Harbour Live”" for q in e.quotes)  # the show is not the quote
+
+
 def test_titles_are_stripped_and_surnames_merged() -> None:
     e = enrich_text(
         "Talks resume\n\nPresident Vladimir Putin met envoys in Moscow. Putin said later that "

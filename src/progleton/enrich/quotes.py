@@ -45,6 +45,8 @@ _LEAD_JUNK = re.compile(r"^[\s,;:—–-]+")
 _TAIL_JUNK = re.compile(r"[\s,;:—–-]+$")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "parataxis"})
+# "as X put it" / "as X puts it": an attribution without a reporting verb.
+_PUT = frozenset({"put", "puts"})
 # What the parser makes of the speaker in '"...?" asked the boy'.
 _INVERTED_SPEAKER = frozenset({"dobj", "nsubj", "attr", "npadvmod", "dative", "oprd"})
 _INHERITING = frozenset({"advcl", "conj", "xcomp", "relcl", "pcomp", "prep"})
@@ -187,6 +189,8 @@ class QuoteFinder:
                 rel = self._according(sent, doc, tok)
             elif tok.lower_ in self.verbs and (tok.tag_.startswith("VB") or tok.dep_ == "ROOT"):
                 rel = self._verb_cue(sent, doc, tok)
+            elif tok.lower_ in _PUT and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "it":
+                rel = self._as_put_it(sent, doc, tok)
             else:
                 continue
             if rel is not None:
@@ -220,6 +224,21 @@ class QuoteFinder:
                 continue
             out.append(Relation((colon, colon + 1), source, q, True, (sent.start, sent.end), subj))
         return out
+
+    def _as_put_it(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
+        """'..., "a lawful source of income," as a Homeland Security memo put it.'"""
+        as_tok = next((t for t in verb.children if t.lower_ == "as" and t.i < verb.i), None)
+        subj = _subject(verb)
+        if as_tok is None or subj is None or not as_tok.i < subj.i < verb.i:
+            return None
+        base = sent.start
+        at = base + as_tok.idx
+        before = [q for q in self.quotes if sent.start <= q[0] and q[1] <= at]
+        if not before or not _SAME_LINE_PUNCT.match(self.text[before[-1][1] : at]):
+            return None  # only a quotation right before "as" is what was put so
+        source = _source_span(self.text, *_chars(base, subj.left_edge, subj.right_edge))
+        cue = (base + verb.idx, base + doc[verb.i + 1].idx + 2)
+        return Relation(cue, source, before[-1], True, (sent.start, sent.end), subj)
 
     def _according(self, sent: Sentence, doc: Doc, tok: Token) -> Relation | None:
         to = doc[tok.i + 1]
@@ -297,7 +316,9 @@ class QuoteFinder:
             if (child.dep_ in _COMPLEMENTS or that_clause) and child.i != subj.i:
                 if child.dep_ == "dobj" and verb.lower_ in _NO_OBJECT_CUES:
                     span = _chars(base, child.left_edge, child.right_edge)
-                    if not self._overlapping_quote(span):
+                    if not self._overlapping_quote(span) or any(
+                        c.dep_ == "ccomp" and c.i > child.i for c in verb.children
+                    ):  # 'tells "Morning Joe" that ...': the clause is what was said
                         continue
                 if child.dep_ == "xcomp" and child.i < verb.i:
                     continue
