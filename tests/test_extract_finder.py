@@ -213,6 +213,12 @@ def test_widget_classes_are_found_however_the_tag_is_written() -> None:
         tree = parse_html(html)
         assert tree is not None
         assert drop_inline_widgets(tree, html) == 1, opening
+    # A class list longer than the look-back still counts (the walk decides), and a page
+    # repeating a widget word in other attributes is read once, not once per repeat.
+    from progleton.extract.dom import _names_widget
+
+    assert _names_widget("<div class='" + "col " * 3000 + "tooltip'>")
+    assert not _names_widget('<a data-toggle="tooltip" title="popup">x</a>' * 40000)
     # Words in scripts or data attributes alone do not make the page walk for widgets.
     plain = "<html><body><script>var popup = 1;</script><p data-x='tooltip'>Hi</p></body></html>"
     tree = parse_html(plain)

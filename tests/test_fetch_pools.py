@@ -94,33 +94,68 @@ def test_quiet_hosts_are_closed_and_forgotten() -> None:
 class _SlowToClosePool:
     """Stands in for an httpcore pool: answers at once, takes a while to close."""
 
-    def __init__(self) -> None:
+    closed: list[_SlowToClosePool] = []  # noqa: RUF012 (shared record of closes, reset per test)
+
+    def __init__(self, fail: bool = False) -> None:
         self.connections: list[object] = []
+        self.fail = fail
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
         return httpcore.Response(200)
 
     async def aclose(self) -> None:
         await asyncio.sleep(0.05)
+        if self.fail:
+            raise OSError("connection reset while closing")
+        _SlowToClosePool.closed.append(self)
+
+
+def _request(host: str) -> httpcore.Request:
+    return httpcore.Request("GET", f"http://{host}/")
 
 
 def test_sweeps_running_at_once_do_not_trip_over_each_other() -> None:
     # A crawl of 2,000 feeds died here: a sweep closing many pools outlasted the one-second
     # spacing, the next request's sweep removed the same pools, and the first one's
     # `del` raised KeyError out of the transport.
+    _SlowToClosePool.closed = []
     pools = OriginPools(_SlowToClosePool, idle_expiry=0.0)  # type: ignore[arg-type]
-
-    def request(host: str) -> httpcore.Request:
-        return httpcore.Request("GET", f"http://{host}/")
 
     async def crawl() -> int:
         for i in range(5):
-            await pools.handle_async_request(request(f"h{i}.test"))
+            await pools.handle_async_request(_request(f"h{i}.test"))
         pools._next_sweep = 0.0
-        first = asyncio.ensure_future(pools.handle_async_request(request("a.test")))
+        first = asyncio.ensure_future(pools.handle_async_request(_request("a.test")))
         await asyncio.sleep(0.01)  # the first sweep is closing pools now
         pools._next_sweep = 0.0
-        await asyncio.gather(first, pools.handle_async_request(request("b.test")))
+        await asyncio.gather(first, pools.handle_async_request(_request("b.test")))
+        await asyncio.sleep(0.5)  # the closing runs in the background
         return pools.origins
 
-    assert run(crawl()) == 2  # the five quiet hosts closed once; a and b remain
+    left = run(crawl())
+    closed = _SlowToClosePool.closed
+    # Every pool is either still in use or closed, and none closed twice.
+    assert len(closed) == len({id(p) for p in closed}) and left + len(closed) == 7
+    assert left >= 1  # b.test, asked last
+
+
+def test_pools_a_sweep_removed_are_closed_even_if_the_request_is_cancelled() -> None:
+    # The request that happens to sweep may be cancelled (a timeout) and a pool may fail to
+    # close: every pool taken out of the table is still closed, at the latest by aclose().
+    _SlowToClosePool.closed = []
+    made = iter([_SlowToClosePool(fail=(i == 1)) for i in range(5)] + [_SlowToClosePool()])
+    pools = OriginPools(lambda: next(made), idle_expiry=0.0)  # type: ignore[arg-type,return-value]
+
+    async def crawl() -> None:
+        for i in range(5):
+            await pools.handle_async_request(_request(f"h{i}.test"))
+        pools._next_sweep = 0.0
+        sweeping = asyncio.ensure_future(pools.handle_async_request(_request("a.test")))
+        await asyncio.sleep(0)
+        sweeping.cancel()
+        await asyncio.gather(sweeping, return_exceptions=True)
+        await pools.aclose()
+
+    run(crawl())
+    assert len(_SlowToClosePool.closed) == 5  # 4 quiet pools (one failed to close) and a.test
+    assert pools.origins == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from loopback import LOOPBACK, LoopbackServer, free_port, run
 from progleton.config import Settings
 from progleton.errors import DiscoveryError
 from progleton.models import Source, utcnow
-from progleton.pipeline import Pipeline
+from progleton.pipeline import CrawlReport, Pipeline
 from progleton.store import open_store
 from progleton.store.sqlite import SQLiteStore
 from publisher import Publisher, paragraphs_for
@@ -81,6 +82,41 @@ def test_a_bug_met_on_one_source_does_not_end_the_crawl(
     # The broken source keeps its lease: not retried within the run, due again once it expires.
     held = store.get_source(bad.id or 0)
     assert held is not None and held.last_success_at is None
+
+
+def test_a_bug_on_one_entry_stops_that_source_s_other_entries_first(
+    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with LoopbackServer() as srv:
+        Publisher(srv, count=3).install()
+        store.add_source(Source(feed_url=srv.url("/feed.xml")))
+        pipe = Pipeline(settings, store)
+        returned = False
+        cancelled_after_return: list[bool] = []
+
+        async def broken(fetcher, source, entry, report):  # type: ignore[no-untyped-def]
+            if entry.url.endswith("story-0"):
+                await asyncio.sleep(0.05)
+                raise KeyError("a bug")
+            try:
+                await asyncio.sleep(5)  # a slow page
+            except asyncio.CancelledError:
+                cancelled_after_return.append(returned)
+                raise
+            return "stored"
+
+        monkeypatch.setattr(pipe, "_process_entry", broken)
+
+        async def crawl() -> CrawlReport:
+            nonlocal returned
+            report = await pipe.crawl()
+            returned = True
+            return report
+
+        report = run(crawl())
+    assert report.failures == {"feed: internal error": 1}
+    # The two slow entries were cancelled before the crawl returned, not left running.
+    assert cancelled_after_return == [False, False]
 
 
 def test_recrawl_uses_conditional_get_and_stores_nothing_new(

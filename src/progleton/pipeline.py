@@ -436,12 +436,18 @@ class Pipeline:
                 # is reported (and logged with its traceback) and keeps its lease until it
                 # expires, so it is tried again later and not again in this run.
                 _log.exception("refreshing %s failed", source.feed_url)
+                first: BaseException = exc
+                while isinstance(first, BaseExceptionGroup) and first.exceptions:
+                    first = first.exceptions[0]  # an entry's error, raised by its task group
                 assert source.id is not None
-                return SourceReport(
+                failed = SourceReport(
                     source_id=source.id,
                     feed_status="error",
-                    error=f"internal error: {type(exc).__name__}: {exc}"[:500],
+                    error=f"internal error: {type(first).__name__}: {first}"[:500],
                 )
+                if progress:
+                    progress.source_done(source, failed)
+                return failed
             finally:
                 slots.release()
 
@@ -639,7 +645,12 @@ class Pipeline:
             if progress:
                 progress.entry_done(source, outcome)
 
-        await asyncio.gather(*(one(e) for e in fresh))
+        # A TaskGroup rather than gather: should one entry raise (a bug), the source's other
+        # entries are cancelled and awaited before the error leaves it, so none of them runs
+        # on after the source is reported.
+        async with asyncio.TaskGroup() as group:
+            for e in fresh:
+                group.create_task(one(e))
         for entry, article_id in retitled:
             await self._revise_entry(fetcher, source, entry, article_id, report)
 

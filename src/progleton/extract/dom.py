@@ -25,6 +25,7 @@ _WIDGET_LITERALS = (
     "popup",
     "pop-up",
 )
+_LOOKBACK = 4096  # characters read back from a widget word to find its attribute
 _MAX_WIDGET_CHARS = 2000  # a card is small; a whole section with such a class is not a card
 _LINK_WORDS = (2, 30)
 
@@ -80,17 +81,33 @@ def _names_widget(low: str) -> bool:
 
 
 def _in_class_or_id(low: str, at: int) -> bool:
-    """Whether position `at` lies in the value of an attribute named like `class` or `id`."""
-    edge = max(low.rfind(c, 0, at) for c in "\"'<>=")
-    if edge < 0 or low[edge] in "<>":
+    """Whether position `at` may lie in the value of an attribute named like `class` or `id`.
+
+    Reads back at most `_LOOKBACK` characters and copies nothing, so a page repeating a
+    widget word thousands of times costs thousands of short looks, not a quadratic scan;
+    an attribute value longer than that counts as a yes (the tree walk then decides).
+    """
+    floor = max(0, at - _LOOKBACK)
+    edge = max(low.rfind(c, floor, at) for c in "\"'<>=")
+    if edge < 0:
+        return True
+    if low[edge] in "<>":
         return False
     if low[edge] != "=":  # a quoted value: the quote must follow "name ="
-        before = low[:edge].rstrip()
-        if not before.endswith("="):
+        edge = _skip_space_back(low, edge - 1, floor)
+        if edge < 0:
+            return True
+        if low[edge] != "=":
             return False
-        edge = len(before) - 1
-    name = low[:edge].rstrip()
-    return name.endswith(("class", "id"))
+    end = _skip_space_back(low, edge - 1, floor)
+    return end < 0 or low.endswith(("class", "id"), 0, end + 1)
+
+
+def _skip_space_back(low: str, i: int, floor: int) -> int:
+    """The last non-space position at or before `i`; -1 when none at or after `floor`."""
+    while i >= floor and low[i].isspace():
+        i -= 1
+    return i if i >= floor else -1
 
 
 def link_texts(tree: lxml.html.HtmlElement) -> frozenset[str]:

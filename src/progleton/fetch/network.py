@@ -10,6 +10,7 @@ for SNI and certificate checks separately (`start_tls(server_hostname=...)`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -20,6 +21,8 @@ import httpx
 
 from progleton.fetch.addresses import IPAddress, NotAnAddress, parse_host_address
 from progleton.fetch.guard import AddressGuard
+
+log = logging.getLogger(__name__)
 
 #: Resolves (host, port) to IP addresses, in the order connections should be tried.
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
@@ -151,6 +154,7 @@ class OriginPools:
         self._idle_expiry = idle_expiry
         self._origins: dict[OriginKey, _Origin] = {}
         self._next_sweep = 0.0
+        self._closers: set[asyncio.Task[None]] = set()
 
     @property
     def origins(self) -> int:
@@ -162,7 +166,7 @@ class OriginPools:
         now = time.monotonic()
         if now >= self._next_sweep:
             self._next_sweep = now + 1.0
-            await self._sweep(now)
+            self._sweep(now)
         url = request.url
         key = (url.scheme, url.host, url.port)
         origin = self._origins.get(key)
@@ -175,9 +179,10 @@ class OriginPools:
             origin.in_flight -= 1
             origin.last_used = time.monotonic()
 
-    async def _sweep(self, now: float) -> None:
-        # Picked and removed with no await in between: another request's sweep may run while
-        # this one closes pools (closing many can outlast the one-second spacing).
+    def _sweep(self, now: float) -> None:
+        # Picked and removed with no await in between, and closed by a task of their own: the
+        # request that happened to sweep neither waits for the closing nor, when it is
+        # cancelled (a timeout), leaves pools that are no longer tracked open.
         quiet = [
             key
             for key, origin in self._origins.items()
@@ -185,21 +190,33 @@ class OriginPools:
             and now - origin.last_used >= self._idle_expiry
             and all(c.is_idle() for c in origin.pool.connections)  # no body being read
         ]
-        closing = [self._origins.pop(key) for key in quiet]
-        for origin in closing:
-            await origin.pool.aclose()
+        if quiet:
+            closing = [self._origins.pop(key).pool for key in quiet]
+            task = asyncio.get_running_loop().create_task(_close_all(closing))
+            self._closers.add(task)
+            task.add_done_callback(self._closers.discard)
 
     async def aclose(self) -> None:
-        """Close every pool."""
-        origins, self._origins = list(self._origins.values()), {}
-        for origin in origins:
-            await origin.pool.aclose()
+        """Close every pool, including those a sweep is still closing."""
+        pools, self._origins = [o.pool for o in self._origins.values()], {}
+        await _close_all(pools)
+        if self._closers:
+            await asyncio.gather(*self._closers, return_exceptions=True)
 
     async def __aenter__(self) -> OriginPools:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+async def _close_all(pools: list[httpcore.AsyncConnectionPool]) -> None:
+    """Close each pool; one failing to close does not keep the others open."""
+    for pool in pools:
+        try:
+            await pool.aclose()
+        except Exception:  # a socket already broken by the peer, say
+            log.debug("closing an idle connection pool failed", exc_info=True)
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
