@@ -205,10 +205,10 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
 
 
-#: Failure reasons name hosts, sizes and durations; the summary counts them by kind. First
-#: match wins, so the specific patterns come before the general ones.
 _log = logging.getLogger(__name__)
 
+#: Failure reasons name hosts, sizes and durations; the summary counts them by kind. First
+#: match wins, so the specific patterns come before the general ones.
 _FAILURE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (

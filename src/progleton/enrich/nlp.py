@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from progleton.enrich.lexicon import cue_verbs
@@ -123,16 +124,9 @@ def analyze(
 
     nlp = load()
     verbs = cue_verbs() if verbs is None else verbs
-    batch: list[str] = []
-    for text in texts:
-        batch.append(text)
-        if len(batch) >= batch_size:
-            # One BLAS thread: the stage's parallelism is its worker processes.
-            with threadpool_limits(1, user_api="blas"):
-                done = _analyze_batch(nlp, batch, verbs)
-            yield from done
-            batch = []
-    if batch:
+    pending = iter(texts)
+    while batch := list(islice(pending, batch_size)):
+        # One BLAS thread: the stage's parallelism is its worker processes.
         with threadpool_limits(1, user_api="blas"):
             done = _analyze_batch(nlp, batch, verbs)
         yield from done

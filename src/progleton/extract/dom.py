@@ -12,9 +12,6 @@ import re
 import lxml.html
 
 # Classes and ids of pop-up widgets that live inline: hover cards, tooltips, popovers.
-_WIDGET_WORDS = r"hover-?card|tool-?tip|popover|rollover|pop-?up"
-_INLINE_WIDGET = re.compile(_WIDGET_WORDS, re.IGNORECASE)
-# The same words as plain text, for a fast search of the page source.
 _WIDGET_LITERALS = (
     "hovercard",
     "hover-card",
@@ -25,6 +22,7 @@ _WIDGET_LITERALS = (
     "popup",
     "pop-up",
 )
+_INLINE_WIDGET = re.compile("|".join(map(re.escape, _WIDGET_LITERALS)), re.IGNORECASE)
 _LOOKBACK = 4096  # characters read back from a widget word to find its attribute
 _MAX_WIDGET_CHARS = 2000  # a card is small; a whole section with such a class is not a card
 _LINK_WORDS = (2, 30)

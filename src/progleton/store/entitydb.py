@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, RowMapping, and_, bindparam, func, insert, select, update
@@ -124,28 +125,22 @@ class EntityStore(Protocol):
     def find_entities(self, name: str, limit: int = 20) -> list[StoredEntity]: ...
 
 
-_COUNTS_UPDATES: dict[str, Any] = {}
-
-
+@cache
 def _counts_update(dialect: str) -> Any:
     """One article's additions to its entities' counts, for executemany (built once)."""
-    stmt = _COUNTS_UPDATES.get(dialect)
-    if stmt is None:
-        when = bindparam("b_when", type_=entities.c.first_seen.type)
-        low, high = (func.min, func.max) if dialect == "sqlite" else (func.least, func.greatest)
-        stmt = (
-            update(entities)
-            .where(entities.c.id == bindparam("b_id"))
-            .values(
-                mentions=entities.c.mentions + bindparam("b_n"),
-                article_count=entities.c.article_count + 1,
-                quote_count=entities.c.quote_count + bindparam("b_q"),
-                first_seen=low(entities.c.first_seen, when),
-                last_seen=high(entities.c.last_seen, when),
-            )
+    when = bindparam("b_when", type_=entities.c.first_seen.type)
+    low, high = (func.min, func.max) if dialect == "sqlite" else (func.least, func.greatest)
+    return (
+        update(entities)
+        .where(entities.c.id == bindparam("b_id"))
+        .values(
+            mentions=entities.c.mentions + bindparam("b_n"),
+            article_count=entities.c.article_count + 1,
+            quote_count=entities.c.quote_count + bindparam("b_q"),
+            first_seen=low(entities.c.first_seen, when),
+            last_seen=high(entities.c.last_seen, when),
         )
-        _COUNTS_UPDATES[dialect] = stmt
-    return stmt
+    )
 
 
 class EntitiesMixin:
