@@ -212,14 +212,16 @@ def test_widget_classes_are_found_however_the_tag_is_written() -> None:
         html = f"<html><body><p>Said {opening}{card}</span> the mayor.</p></body></html>"
         tree = parse_html(html)
         assert tree is not None
-        assert drop_inline_widgets(tree, html) == 1, opening
-    # A class list longer than the look-back still counts (the walk decides), and a page
-    # repeating a widget word in other attributes is read once, not once per repeat.
-    from progleton.extract.dom import _names_widget
-
-    assert _names_widget("<div class='" + "col " * 3000 + "tooltip'>")
-    assert not _names_widget('<a data-toggle="tooltip" title="popup">x</a>' * 40000)
-    # Words in scripts or data attributes alone do not make the page walk for widgets.
+        assert drop_inline_widgets(tree) == 1, opening
+    # Only class and id values count: words in scripts or data attributes leave the page alone.
     plain = "<html><body><script>var popup = 1;</script><p data-x='tooltip'>Hi</p></body></html>"
     tree = parse_html(plain)
-    assert tree is not None and drop_inline_widgets(tree, plain) == 0
+    assert tree is not None and drop_inline_widgets(tree) == 0
+    # A class list of any length counts; a widget word in other attributes, however often
+    # repeated, does not.
+    long_list = f"<html><body><p>Said <span class='{'col ' * 3000}tooltip'>{card}</span>.</p>"
+    tree = parse_html(long_list)
+    assert tree is not None and drop_inline_widgets(tree) == 1
+    repeated = '<a data-toggle="tooltip" title="popup">x</a>' * 40000
+    tree = parse_html(f"<html><body><p>{repeated}</p></body></html>")
+    assert tree is not None and drop_inline_widgets(tree) == 0

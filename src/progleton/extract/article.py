@@ -115,7 +115,7 @@ def _extract_page(
         # A recurring paywall prompt is template too; the access label needs to know.
         removed_gate = gate_in(hit_blocks)
         hits = remove(hit_blocks)
-    widgets = drop_inline_widgets(tree, text)
+    widgets = drop_inline_widgets(tree)
     _merge_trafilatura_meta(meta, tree, url, now)
     # Our own finder first: on a page where one container holds the prose it is as good as
     # trafilatura and several times faster (bench/extraction.py); otherwise trafilatura reads it.
