@@ -41,7 +41,6 @@ from progleton.extract.lines import (
     word_count,
     words,
 )
-from progleton.extract.prefilter import may_match, may_match_any, present
 
 __all__ = [
     "STRONG",
@@ -90,10 +89,7 @@ def appeal_score(text: str) -> float:
         return 0.0
     plain = unquoted(raw)
     low = plain.lower()
-    found = present(lx.APPEAL_LITERALS, low)
-    lexical = sum(
-        w for pat, w, keys in lx.APPEAL_GUARDED if may_match_any(keys, found) and pat.search(low)
-    )
+    lexical = sum(w for pat, w in lx.APPEAL_INDEX.candidates(low) if pat.search(low))
     if lexical <= 0:
         return 0.0
     you = len(lx.SECOND_PERSON.findall(low))
@@ -128,7 +124,7 @@ def is_cta_label(text: str) -> bool:
         word_count(t) <= 10
         and not t.endswith(".")
         and bool(lx.CTA_START.match(t))
-        and any(may_match(k, low) and p.search(low) for p, _, k in lx.APPEAL_GUARDED)
+        and any(p.search(low) for p, _ in lx.APPEAL_INDEX.candidates(low))
     )
 
 

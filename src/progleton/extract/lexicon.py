@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from progleton.extract.prefilter import all_literals, guarded
+from progleton.extract.prefilter import PatternIndex, guarded
 
 _I = re.IGNORECASE
 
@@ -175,8 +175,8 @@ APPEAL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 # The same, each with the literals one of which must occur for it to match (checked first).
 APPEAL_GUARDED = guarded(APPEAL_PATTERNS)
-# All those literals: a text is searched for each once, not once per pattern.
-APPEAL_LITERALS = all_literals(APPEAL_GUARDED)
+# Indexed by literal: a text is searched for each literal once, not once per pattern.
+APPEAL_INDEX = PatternIndex.build(APPEAL_GUARDED)
 
 # Imperative call-to-action verbs starting a sentence or clause ("Donate now.", "— join today").
 CTA_START = re.compile(
