@@ -132,3 +132,23 @@ def test_a_stated_date_survives_next_to_a_copyright_year() -> None:
     page = _page(head).replace("</body>", f"{footer}</body>")
     article = extract_article(page, "https://daily.example/a/1", now=NOW)
     assert article.published == datetime(2019, 3, 4, 10, 0, tzinfo=UTC)
+
+
+def test_the_date_search_in_the_page_leaves_the_parsed_page_untouched() -> None:
+    import lxml.html
+
+    from progleton.extract.metadata import parse_html, read_metadata
+
+    page = (
+        "<html><head><title>Bridge closes</title></head><body><article><h1>Bridge closes</h1>"
+        "<p class='dateline'>Posted March 3, 2024</p><div class='comments'>Old note</div>"
+        + "<p>The bridge closed on Tuesday after inspectors found cracks in it.</p>" * 5
+        + "</article></body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    before = lxml.html.tostring(tree)
+    meta = read_metadata(tree, None, datetime(2026, 1, 1, tzinfo=UTC))
+    # htmldate found the date in the text, and worked on its own copy of the tree.
+    assert meta.published is not None and meta.published.date().isoformat() == "2024-03-03"
+    assert lxml.html.tostring(tree) == before

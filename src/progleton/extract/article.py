@@ -104,7 +104,7 @@ def _extract_page(
     tree = parse_html(text)
     if tree is None:
         raise ExtractionError("empty document: nothing to extract")
-    meta = read_metadata(tree, text, url, now)
+    meta = read_metadata(tree, url, now)
     links = link_texts(tree)
     use_template = template is not None and bool(template.blocks)
     found = block_signatures(tree, params) if signatures or use_template else []

@@ -111,9 +111,7 @@ def _parser() -> lxml.html.HTMLParser:
     return parser
 
 
-def read_metadata(
-    tree: lxml.html.HtmlElement, html: str, url: str | None, now: datetime
-) -> PageMeta:
+def read_metadata(tree: lxml.html.HtmlElement, url: str | None, now: datetime) -> PageMeta:
     """Collect every metadata field the page states about itself."""
     meta = _meta_tags(tree)
     ld = list(_json_ld_articles(tree))
@@ -137,7 +135,7 @@ def read_metadata(
         orgs=orgs,
         canonical_url=canonical,
         authors=authors,
-        published=_published(meta, ld, html, url, now),
+        published=_published(meta, ld, tree, url, now),
         language=normalize_code(tree.get("lang") or tree.get("xml:lang"))
         or normalize_code(_first(meta, "content-language", "og:locale", "dc.language")),
         image=_absolute(
@@ -367,22 +365,27 @@ def _authors(
 
 
 def _published(
-    meta: dict[str, list[str]], ld: list[dict[str, Any]], html: str, url: str | None, now: datetime
+    meta: dict[str, list[str]],
+    ld: list[dict[str, Any]],
+    tree: lxml.html.HtmlElement,
+    url: str | None,
+    now: datetime,
 ) -> datetime | None:
     for raw in [_ld_str(ld, "datePublished"), *(_first(meta, k) for k in _PUBLISHED_META)]:
         found = plausible_date(parse_datetime(raw), now)
         if found:
             return found
     try:
+        # Given our tree, htmldate works on a copy of it instead of parsing the page again.
         guessed = find_date(
-            html, original_date=True, url=url, outputformat="%Y-%m-%dT%H:%M:%S%z", max_date=now
+            tree, original_date=True, url=url, outputformat="%Y-%m-%dT%H:%M:%S%z", max_date=now
         )
         found = plausible_date(parse_datetime(guessed), now)
         if found and is_year_only(found):
             # 1 January is what a bare year becomes ("© site.com, 2008"): only markup or the
             # URL may say so, not htmldate's search of the page text.
             strict = find_date(
-                html, original_date=True, url=url, extensive_search=False, max_date=now
+                tree, original_date=True, url=url, extensive_search=False, max_date=now
             )
             if not strict or not strict.startswith(found.strftime("%Y-%m-%d")):
                 return None
