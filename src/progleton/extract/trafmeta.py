@@ -53,8 +53,8 @@ def trafilatura_meta(
 ) -> TrafMeta:
     """trafilatura's title, description and image, plus author/date/site name when asked.
 
-    Mirrors `extract_metadata`: meta tags, then JSON-LD overriding them, then the fallbacks
-    that search the page body. Any failure of a third-party heuristic leaves the field empty.
+    Mirrors `extract_metadata`: meta tags, then JSON-LD overriding them (read only when the
+    author or site name is asked for), then the fallbacks that search the page body. Any failure of a third-party heuristic leaves the field empty.
     """
     try:
         doc = examine_meta(tree)
@@ -64,7 +64,10 @@ def trafilatura_meta(
     if doc.author and " " not in doc.author:
         doc.author = None  # as extract_metadata: a single token is usually a handle, not a name
     try:
-        doc = extract_meta_json(tree, doc)
+        # Its JSON-LD reading is for the author and site name; the headline it would add is
+        # one `read_metadata` already took from the same JSON-LD.
+        if author or sitename:
+            doc = extract_meta_json(tree, doc)
     except Exception:
         log.debug("trafilatura JSON-LD failed on %s", url or "<page>", exc_info=True)
     out = TrafMeta(description=doc.description, image=doc.image)
