@@ -39,6 +39,10 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Any character of the scripts above or Cyrillic: most texts have none, one search says so.
+_NOT_LATIN = re.compile(
+    r"[\u0370-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _BULGARIAN_WORDS = frozenset({"на", "за", "се", "от", "да", "е", "че", "са", "като", "във"})
 _TOKEN = re.compile(r"[^\W\d_]+")
@@ -50,11 +54,13 @@ def guess_language(text: str) -> str | None:
     letters = sum(map(str.isalpha, sample))
     if letters < 20:
         return None
-    for code, pattern in _SCRIPTS:
-        # Kana before Han: Japanese mixes both; Chinese has no kana.
-        if len(pattern.findall(sample)) > letters * 0.2:
-            return code
-    if len(_CYRILLIC.findall(sample)) > letters * 0.5:
+    foreign = _NOT_LATIN.search(sample) is not None
+    if foreign:
+        for code, pattern in _SCRIPTS:
+            # Kana before Han: Japanese mixes both; Chinese has no kana.
+            if len(pattern.findall(sample)) > letters * 0.2:
+                return code
+    if foreign and len(_CYRILLIC.findall(sample)) > letters * 0.5:
         if len(_UKRAINIAN.findall(sample)) > letters * 0.005:
             return "uk"
         tokens = [t.lower() for t in _TOKEN.findall(sample)]

@@ -54,7 +54,8 @@ def trafilatura_meta(
     """trafilatura's title, description and image, plus author/date/site name when asked.
 
     Mirrors `extract_metadata`: meta tags, then JSON-LD overriding them (read only when the
-    author or site name is asked for), then the fallbacks that search the page body. Any failure of a third-party heuristic leaves the field empty.
+    author or site name is asked for), then the fallbacks that search the page body. Any
+    failure of a third-party heuristic leaves the field empty.
     """
     try:
         doc = examine_meta(tree)
