@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from progleton.extract import extract_article
 from progleton.extract.lines import Block
@@ -78,11 +79,37 @@ def test_live_blog_updates_only_in_json_ld_reach_the_article() -> None:
     assert PROSE[0] in text
 
 
-def test_menu_like_extraction_is_recognised_as_navigation() -> None:
-    from progleton.extract.body import looks_like_navigation
+def test_trafilatura_second_opinions_only_for_a_near_empty_result(monkeypatch: Any) -> None:
+    """Fast mode first; its full mode (readability and jusText runs) only when fast mode found
+    next to nothing; balanced mode when the body is short, kept when it finds twice as much."""
+    from types import SimpleNamespace
 
-    labels = ("Home", "News", "Sport", "Contact us", "Ouvidoria", "Protocolo", "Conselhos")
-    menu = [Block(f"{w} {i}") for i in range(4) for w in labels]
-    assert looks_like_navigation([*menu, Block(PROSE[0])])
-    assert not looks_like_navigation([Block(p) for p in PROSE] + menu)
-    assert looks_like_navigation([])
+    import lxml.etree
+
+    from progleton.extract import article
+
+    def doc(chars: int) -> SimpleNamespace:
+        body = lxml.etree.Element("body")
+        lxml.etree.SubElement(body, "p").text = "w" * chars
+        return SimpleNamespace(body=body)
+
+    def run(sizes: dict[tuple[bool, bool], int]) -> tuple[list[tuple[bool, bool]], int]:
+        calls: list[tuple[bool, bool]] = []
+
+        def fake(text: str, url: str | None, *, favor_precision: bool, fast: bool = False) -> Any:
+            calls.append((favor_precision, fast))
+            return doc(sizes[(favor_precision, fast)])
+
+        monkeypatch.setattr(article, "run_trafilatura", fake)
+        blocks = article._trafilatura_blocks("<html></html>", None)
+        return calls, sum(len(b.text) for b in blocks)
+
+    precise_fast, precise_full, balanced_fast = (True, True), (True, False), (False, True)
+    # A whole story: one fast run.
+    assert run({precise_fast: 4000}) == ([precise_fast], 4000)
+    # Short but not empty: no full run; the balanced run wins with more than twice the text.
+    assert run({precise_fast: 600, balanced_fast: 3000}) == ([precise_fast, balanced_fast], 3000)
+    assert run({precise_fast: 600, balanced_fast: 1000}) == ([precise_fast, balanced_fast], 600)
+    # Next to nothing: the full mode's second opinions first.
+    calls, size = run({precise_fast: 100, precise_full: 2500})
+    assert (calls, size) == ([precise_fast, precise_full], 2500)

@@ -7,13 +7,11 @@ from typing import Any
 
 import trafilatura
 
-from progleton.extract.boilerplate import Block, ends_sentence
+from progleton.extract.boilerplate import Block
 from progleton.extract.lines import split_lines
 
 log = logging.getLogger(__name__)
 
-# Under this share of the text in sentence-like blocks, an extraction is navigation.
-_PROSE_SHARE = 0.4
 # Soft hyphens and zero-width characters split words for search and dedupe; drop them.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
@@ -104,12 +102,3 @@ def _flat(el: Any, *, keep_breaks: bool = False, nested_lists: bool = True) -> s
     if keep_breaks:
         return "\n".join(" ".join(line.split()) for line in text.split("\n"))
     return " ".join(text.split())
-
-
-def looks_like_navigation(blocks: list[Block]) -> bool:
-    """True when most of the text is short label-like lines, not sentences: a menu, not a story."""
-    total = sum(len(b.text) for b in blocks)
-    if not total:
-        return True
-    prose = sum(len(b.text) for b in blocks if len(b.text.split()) >= 8 and ends_sentence(b.text))
-    return prose < _PROSE_SHARE * total
