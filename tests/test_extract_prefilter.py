@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from progleton.extract import lexicon as lx
-from progleton.extract.prefilter import may_match, required_literals
+from progleton.extract import lines
+from progleton.extract.prefilter import Guarded, may_match, required_literals
 
 # Words the appeal patterns are made of, so generated text often comes close to matching.
 _VOCAB = sorted(
@@ -34,7 +35,12 @@ def test_required_literals_of_simple_shapes() -> None:
         " socio",
     }
     assert required_literals(re.compile(r"[a-z] ?\d+")) is None  # letters are everywhere
-    assert required_literals(re.compile(r"(?:x)?yes", re.IGNORECASE)) is None
+    # Case-insensitive: lower-case literals (looked for in the lower-cased text); a literal
+    # holding a character `re` folds unlike `str.lower` ("ı" matches "I") is not one.
+    assert required_literals(re.compile(r"(?:x)?YES", re.IGNORECASE)) == {"yes"}
+    assert required_literals(re.compile(r"\bhakları saklıdır", re.IGNORECASE)) == {"haklar"}
+    # A Hangul or Han character is as rare as a short word.
+    assert required_literals(re.compile(r"무단\s?전재")) == {"무단"}
 
 
 def test_every_appeal_pattern_is_guarded() -> None:
@@ -63,3 +69,51 @@ def test_appeals_still_score_and_news_does_not() -> None:
     appeal = "Support independent journalism: become a member today from just $3 a month."
     assert appeal_score(appeal) >= STRONG
     assert appeal_score("The council voted on Tuesday to close the bridge, officials said.") == 0
+
+
+_LINE_RULES = [
+    lines._FOOTER,
+    lines._CHROME,
+    lines._POLICY,
+    lines._CONTACT,
+    lines._PROMO_HEADING,
+    lines._CREDIT,
+    lines._CAPTION_CREDIT,
+]
+# Their words in any case, with the characters `re` folds unlike `str.lower`.
+_LINE_VOCAB = sorted(
+    {w for g in _LINE_RULES for w in re.findall(r"[^\W\d_]{2,}|[©@(ⓒ]", g.pattern.pattern)}
+)
+_HAZARDS = ["\u0131", "\u0130", "\u017f", "\u212a", "\u03a3", "\u1c80"]
+
+
+def test_every_line_rule_is_guarded() -> None:
+    assert [g.pattern.pattern[:40] for g in _LINE_RULES if g.keys is None] == []
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([*_LINE_VOCAB, "by", "to", "2024", "x@y.org", *_HAZARDS]),
+            st.sampled_from(["lower", "upper", "title", "same"]),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from([" ", "", ": "]),
+)
+def test_guarded_line_rules_match_as_their_patterns(words: list[tuple[str, str]], sep: str) -> None:
+    text = sep.join(w if case == "same" else getattr(w, case)() for w, case in words)
+    for g in _LINE_RULES:
+        assert bool(g.search(text)) == bool(g.pattern.search(text)), (g.pattern.pattern, text)
+        assert bool(g.match(text)) == bool(g.pattern.match(text)), (g.pattern.pattern, text)
+
+
+def test_a_folding_character_is_never_skipped() -> None:
+    # "ı" (dotless i) matches "I" and "i" in a case-insensitive pattern but lower-cases to
+    # itself: the pre-check cannot see "copyright" in it, so such a text is always searched.
+    pattern = re.compile(r"\bcopyright\b", re.IGNORECASE)
+    text = "Copyr\u0131ght 2024"
+    assert pattern.search(text)
+    assert Guarded(pattern).search(text)
+    assert Guarded(pattern).search("no notice here") is None

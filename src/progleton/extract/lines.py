@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from progleton.extract import lexicon as lx
 from progleton.extract.dates import ABSOLUTE, RELATIVE
+from progleton.extract.prefilter import Guarded
 
 # Han and kana characters count one word each: those scripts do not separate words by spaces.
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W\u3040-\u30ff\u3400-\u9fff]+(?:['’]\w+)*")
@@ -29,6 +30,14 @@ _SLASH_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)?\d\d\b")
 # "... by Patrick Shanley" at the end of a dateline.
 _BYLINE_TAIL = re.compile(r"(?:^|\s)by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
+# The line rules' word lists, each searched only in lines holding one of its literals.
+_FOOTER = Guarded(lx.FOOTER)
+_CHROME = Guarded(lx.CHROME)
+_POLICY = Guarded(lx.POLICY)
+_CONTACT = Guarded(lx.CONTACT)
+_PROMO_HEADING = Guarded(lx.PROMO_HEADING)
+_CREDIT = Guarded(lx.CREDIT)
+_CAPTION_CREDIT = Guarded(lx.CAPTION_CREDIT)
 _TIME_ZONE = re.compile(r"\b[A-Z]{1,4}T\b")
 
 
@@ -129,13 +138,13 @@ def is_meta_line(text: str) -> bool:
 
 def is_footer(text: str) -> bool:
     """Copyright and site footers: "© 2024 X. All rights reserved", "X News @2023"."""
-    return word_count(text) <= 20 and bool(lx.FOOTER.search(text))
+    return word_count(text) <= 20 and bool(_FOOTER.search(text))
 
 
 def is_chrome(text: str) -> bool:
     """Aggregator pointers: "Read Entire Article", "Source: X", "Continue reading at X"."""
     t = text.strip()
-    return word_count(t) <= 16 and bool(lx.CHROME.match(t))
+    return word_count(t) <= 16 and bool(_CHROME.match(t))
 
 
 def is_link_out(text: str) -> bool:
@@ -160,7 +169,7 @@ def is_headline_like(text: str) -> bool:
 
 def is_policy(text: str) -> bool:
     """Standards and letters policies, sponsor notes: the publisher's small print."""
-    return word_count(text) <= 80 and bool(lx.POLICY.search(text.strip()))
+    return word_count(text) <= 80 and bool(_POLICY.search(text.strip()))
 
 
 def is_contact(text: str) -> bool:
@@ -169,20 +178,20 @@ def is_contact(text: str) -> bool:
     if word_count(t) > 12:
         return False
     found = lx.EMAIL.findall(t)
-    return bool(lx.CONTACT.match(t)) or (bool(found) and sum(map(len, found)) > 0.5 * len(t))
+    return bool(_CONTACT.match(t)) or (bool(found) and sum(map(len, found)) > 0.5 * len(t))
 
 
 def is_promo_heading(text: str) -> bool:
     """ "Pick Six Newsletter", "How to listen to The Weekly Podcast"."""
     t = text.strip()
-    return word_count(t) <= 10 and not ends_sentence(t) and bool(lx.PROMO_HEADING.match(t))
+    return word_count(t) <= 10 and not ends_sentence(t) and bool(_PROMO_HEADING.match(t))
 
 
 def is_credit(text: str) -> bool:
     """Photo credits and captions as paragraphs: "Credit: X/AFP", "Cover image: ..."."""
     t = text.strip()
     n = word_count(t)
-    return (n <= 30 and bool(lx.CREDIT.match(t))) or (n <= 50 and bool(lx.CAPTION_CREDIT.search(t)))
+    return (n <= 30 and bool(_CREDIT.match(t))) or (n <= 50 and bool(_CAPTION_CREDIT.search(t)))
 
 
 def line_reason(block: Block) -> str | None:

@@ -2,10 +2,14 @@
 
 Python's `re` tries a pattern like `\\b(?:subscribe|sign up) now` at every position of a
 paragraph; with dozens of such patterns per paragraph that dominated extraction time. Most
-patterns can only match where one of a few literal strings (the leading literal of each
-top-level branch) occurs, and `str.__contains__` finds those far faster. `guarded` pairs each
-pattern with those strings, so a pattern is only run on text containing one of them: the
-same matches, much less work.
+patterns can only match where one of a few literal strings occurs, and `str.__contains__`
+finds those far faster. `guarded` pairs each pattern with those strings, so a pattern is only
+run on text containing one of them: the same matches, much less work.
+
+A case-insensitive pattern's literals are lower case and looked for in the lower-cased text.
+That is exact except around the few characters `re` folds differently from `str.lower`
+(dotless i, long s, final sigma...): a literal holding one is not used, and a text holding
+one is always searched (`Guarded`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # The parser behind `re`, to read a pattern's structure (stable across 3.11-3.13).
+from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -23,13 +28,37 @@ from typing import Any
 MIN_LITERAL = 3
 
 
+# Characters `re` matches case-insensitively other than by `str.lower`: the non-ASCII ones of
+# its extra case pairs ("ı" matches "I", "ſ" matches "S"), "İ" (two characters in lower
+# case) and sigma (lowered by context).
+_FOLD_HAZARDS = frozenset(
+    chr(c)
+    for key, extra in _casefix._EXTRA_CASES.items()
+    for c in (key, *extra)
+    if not chr(c).isascii()
+) | {"\u0130", "\u03a3", "\u03c2", "\u03c3"}
+_HAZARD = re.compile("[" + "".join(sorted(_FOLD_HAZARDS)) + "]")
+# Punctuation found in most texts: no use as a guard ("$", "£", "©" are).
+_COMMON_SYMBOLS = frozenset(" .,:;!?'\"()[]-–—/&%*+=_|<>»«›‹’‘“”…")
 # Searching for more alternatives than this costs more than the pattern saves.
 _MAX_ALTERNATIVES = 16
+# ... except for the branches of an alternation, which have no shorter set to fall back on.
+_MAX_BRANCH_ALTERNATIVES = 32
 # Literals this long are rare enough in text; longer ones select no better.
 _SELECTIVE = 6
 
 
-def _prefixes(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
+def _literal(op: Any, av: Any, fold: bool) -> str | None:
+    """The character a LITERAL item matches (lower case when folding), None for other items."""
+    if op is not sre.LITERAL:
+        return None
+    ch = chr(av)
+    if not fold:
+        return ch
+    return None if ch in _FOLD_HAZARDS or len(ch.lower()) != 1 else ch.lower()
+
+
+def _prefixes(items: list[tuple[Any, Any]], fold: bool = False) -> tuple[set[str], bool]:
     """Strings every match of `items` starts with one of, and whether they are the whole match.
 
     ({""}, False) means nothing is known. sre factors common prefixes out of alternations
@@ -39,13 +68,14 @@ def _prefixes(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
     for op, av in items:
         if op is sre.AT:  # \b, ^ and $ match no text
             continue
-        if op is sre.LITERAL:
-            out = {s + chr(av) for s in out}
+        ch = _literal(op, av, fold)
+        if ch is not None:
+            out = {s + ch for s in out}
             continue
-        if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-            sub, whole = _prefixes(list(av[3]))
+        if op is sre.SUBPATTERN and (fold or not av[1] & re.IGNORECASE):
+            sub, whole = _prefixes(list(av[3]), fold)
         elif op is sre.BRANCH:
-            parts = [_prefixes(list(branch)) for branch in av[1]]
+            parts = [_prefixes(list(branch), fold) for branch in av[1]]
             sub = set().union(*(p for p, _ in parts))
             whole = all(w for _, w in parts)
         else:
@@ -59,46 +89,48 @@ def _prefixes(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
     return out, True
 
 
-def _symbols(av: Any) -> set[str] | None:
+def _symbols(av: Any, fold: bool) -> set[str] | None:
     """A character class of symbols only ("[$£€]"): as rare in text as a long literal."""
     chars = set()
     for op, value in av:
-        if op is not sre.LITERAL or chr(value).isalnum() or chr(value).isspace():
+        ch = _literal(op, value, fold)
+        if ch is None or ch.isalnum() or ch.isspace():
             return None
-        chars.add(chr(value))
+        chars.add(ch)
     return chars
 
 
-def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+def _required(items: list[tuple[Any, Any]], fold: bool = False) -> frozenset[str] | None:
     """Strings one of which every match of the sequence `items` contains, or None if unknown.
 
     Every item of a sequence must match, so each literal-led stretch of it (and each symbol
     class) is a candidate; the one needing the fewest, longest strings is kept.
     """
     candidates: list[set[str]] = []
+    chars = [_literal(op, av, fold) for op, av in items]
     for i, (op, av) in enumerate(items):
-        if op is sre.LITERAL and (i == 0 or items[i - 1][0] is not sre.LITERAL):
+        if chars[i] is not None and (i == 0 or chars[i - 1] is None):
             end = i
-            while end < len(items) and items[end][0] is sre.LITERAL:
+            while end < len(items) and chars[end] is not None:
                 end += 1
-            candidates.append({"".join(chr(av) for _, av in items[i:end])})
-            candidates.append(_prefixes(items[i:])[0])
-        elif op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-            candidates.append(_prefixes(items[i:])[0])
-            inner = _required(list(av[3]))
+            candidates.append({"".join(chars[i:end])})  # type: ignore[arg-type]
+            candidates.append(_prefixes(items[i:], fold)[0])
+        elif op is sre.SUBPATTERN and (fold or not av[1] & re.IGNORECASE):
+            candidates.append(_prefixes(items[i:], fold)[0])
+            inner = _required(list(av[3]), fold)
             if inner is not None:
                 candidates.append(set(inner))
         elif op is sre.BRANCH:
-            candidates.append(_prefixes(items[i:])[0])
-            each = [_required(list(branch)) for branch in av[1]]
+            candidates.append(_prefixes(items[i:], fold)[0])
+            each = [_required(list(branch), fold) for branch in av[1]]
             if all(e is not None for e in each):
                 candidates.append(set().union(*each))  # type: ignore[arg-type]
         elif op is sre.IN:
-            found = _symbols(av)
+            found = _symbols(av, fold)
             if found:
                 candidates.append(found)
     scored = [(_selectivity(c), len(c), sorted(c)) for c in candidates if c]
-    good = [x for x in scored if x[0] >= MIN_LITERAL and x[1] <= _MAX_ALTERNATIVES]
+    good = [x for x in scored if x[0] >= MIN_LITERAL and x[1] <= _MAX_BRANCH_ALTERNATIVES]
     if not good:
         return None
     # Selective enough first (beyond six characters a literal is rare anyway), then the
@@ -107,17 +139,51 @@ def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
 
 
 def _selectivity(strings: set[str]) -> int:
-    """How rare a text holding one of `strings` is, as a length (symbols count as rare)."""
-    if all(len(s) == 1 and not s.isalnum() and not s.isspace() for s in strings):
+    """How rare a text holding one of `strings` is, as a length (rare symbols count as long,
+    a Han, kana or Hangul character as a short word)."""
+    return min(_SELECTIVE, *map(_rarity, strings))
+
+
+def _rarity(s: str) -> int:
+    if len(s) == 1 and not s.isalnum() and s not in _COMMON_SYMBOLS:
         return _SELECTIVE
-    return min(_SELECTIVE, *map(len, strings))
+    return sum(3 if c >= "\u2e80" else 1 for c in s)
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Strings one of which any match of `pattern` contains; None when not derivable."""
-    if pattern.flags & re.IGNORECASE:
-        return None
-    return _required(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    """Strings one of which any match of `pattern` contains; None when not derivable.
+
+    For a case-insensitive pattern they are lower case, to look for in `text.lower()`.
+    """
+    fold = bool(pattern.flags & re.IGNORECASE)
+    return _required(list(sre_parse.parse(pattern.pattern, pattern.flags)), fold)
+
+
+class Guarded:
+    """A pattern searched only in texts holding one of its literals (same matches)."""
+
+    __slots__ = ("fold", "keys", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.keys = required_literals(pattern)
+        self.fold = bool(pattern.flags & re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """`pattern.search(text)`, skipped when no literal it needs is in the text."""
+        if self.keys is not None:
+            hay = text.lower() if self.fold else text
+            if not any(k in hay for k in self.keys) and not (self.fold and _HAZARD.search(text)):
+                return None
+        return self.pattern.search(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """`pattern.match(text)`, skipped as `search` is."""
+        if self.keys is not None:
+            hay = text.lower() if self.fold else text
+            if not any(k in hay for k in self.keys) and not (self.fold and _HAZARD.search(text)):
+                return None
+        return self.pattern.match(text)
 
 
 def guarded(
