@@ -117,3 +117,24 @@ def test_a_folding_character_is_never_skipped() -> None:
     assert pattern.search(text)
     assert Guarded(pattern).search(text)
     assert Guarded(pattern).search("no notice here") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*_VOCAB, "your", "the", "$", "’ve", "“x”", "a"]), max_size=12),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_an_index_narrowed_to_a_page_gives_each_paragraph_the_same_candidates(
+    paragraphs: list[list[str]],
+) -> None:
+    from progleton.extract.boilerplate import appeal_index, appeal_score, unquoted
+
+    texts = [" ".join(words) for words in paragraphs]
+    narrowed = appeal_index(texts)
+    for text in texts:
+        low = unquoted(text.strip()).lower()
+        assert narrowed.candidates(low) == lx.APPEAL_INDEX.candidates(low)
+        assert appeal_score(text, narrowed) == appeal_score(text)

@@ -20,7 +20,7 @@ resumes: that is how the buttons and half-sentences around an appeal go, whateve
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import accumulate
 
 from progleton.extract import lexicon as lx
@@ -41,6 +41,7 @@ from progleton.extract.lines import (
     word_count,
     words,
 )
+from progleton.extract.prefilter import PatternIndex
 
 __all__ = [
     "STRONG",
@@ -82,14 +83,17 @@ def first_plural(text: str) -> int:
     return len(lx.FIRST_PLURAL.findall(unquoted(text)))
 
 
-def appeal_score(text: str) -> float:
-    """How much a paragraph reads like an appeal or call to action (>= STRONG: it is one)."""
+def appeal_score(text: str, index: PatternIndex = lx.APPEAL_INDEX) -> float:
+    """How much a paragraph reads like an appeal or call to action (>= STRONG: it is one).
+
+    `index` may be the appeal lexicon narrowed to a page's paragraphs (`appeal_index`).
+    """
     raw = text.strip()
     if not raw:
         return 0.0
     plain = unquoted(raw)
     low = plain.lower()
-    lexical = sum(w for pat, w in lx.APPEAL_INDEX.candidates(low) if pat.search(low))
+    lexical = sum(w for pat, w in index.candidates(low) if pat.search(low))
     if lexical <= 0:
         return 0.0
     you = len(lx.SECOND_PERSON.findall(low))
@@ -114,6 +118,11 @@ def appeal_score(text: str) -> float:
     if quoted_share > 0.5:
         score *= 0.3
     return score
+
+
+def appeal_index(texts: Iterable[str]) -> PatternIndex:
+    """The appeal lexicon narrowed to the literals these paragraphs hold (same scores)."""
+    return lx.APPEAL_INDEX.narrow(unquoted(t.strip()).lower() for t in texts)
 
 
 def is_cta_label(text: str) -> bool:
@@ -165,7 +174,8 @@ def explain(
     """
     n = len(blocks)
     reasons: list[str | None] = [line_reason(b) for b in blocks]
-    scores = [appeal_score(b.text) for b in blocks]
+    index = appeal_index(b.text for b in blocks)
+    scores = [appeal_score(b.text, index) for b in blocks]
     sizes = [len(b.text) + 1 for b in blocks]
     total = sum(sizes) or 1
     offsets = [(done - size) / total for done, size in zip(accumulate(sizes), sizes, strict=True)]
