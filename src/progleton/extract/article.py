@@ -198,6 +198,13 @@ def _clean(blocks: list[Block], meta: PageMeta, links: frozenset[str]) -> list[B
 
 def _merge_trafilatura_meta(meta: PageMeta, tree: Any, url: str | None, now: datetime) -> None:
     """Fill fields the page's own metadata left empty from trafilatura's guesses."""
+    if meta.publisher and meta.authors and meta.published and meta.description and meta.image:
+        # trafilatura's title would only be a last candidate: with a title of our own and
+        # every other field known, it has nothing to add.
+        title = pick_title(meta.titles, site_names(meta, url))
+        if title:
+            meta.title = title
+            return
     doc = trafilatura_meta(
         tree, url, author=not meta.authors, date=not meta.published, sitename=not meta.publisher
     )
