@@ -138,3 +138,12 @@ def test_an_index_narrowed_to_a_page_gives_each_paragraph_the_same_candidates(
         low = unquoted(text.strip()).lower()
         assert narrowed.candidates(low) == lx.APPEAL_INDEX.candidates(low)
         assert appeal_score(text, narrowed) == appeal_score(text)
+
+
+def test_the_literal_finder_sees_overlapping_and_nested_literals() -> None:
+    from progleton.extract.prefilter import literal_finder
+
+    find = literal_finder(["subscri", "subscribe", "scribe now", "your"])
+    assert find("please subscribe now") == {"subscri", "subscribe", "scribe now"}
+    assert find("nothing to see") == set()
+    assert literal_finder([])("anything") == set()

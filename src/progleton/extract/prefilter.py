@@ -15,14 +15,16 @@ one is always searched (`Guarded`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 # The parser behind `re`, to read a pattern's structure (stable across 3.11-3.13).
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
+
+import ahocorasick
 
 #: Shorter leading literals would be found almost everywhere and save nothing.
 MIN_LITERAL = 3
@@ -198,18 +200,30 @@ def may_match(keys: frozenset[str] | None, text: str) -> bool:
     return keys is None or any(k in text for k in keys)
 
 
+def literal_finder(keys: Iterable[str]) -> Callable[[str], set[str]]:
+    """A function giving the `keys` that occur in a text, in one pass (Aho-Corasick)."""
+    automaton = ahocorasick.Automaton()
+    for key in keys:
+        automaton.add_word(key, key)
+    if len(automaton) == 0:
+        return lambda text: set()
+    automaton.make_automaton()
+    return lambda text: {key for _, key in automaton.iter(text)}
+
+
 @dataclass(frozen=True, slots=True)
 class PatternIndex:
     """Weighted patterns, each searched only in texts holding one of its literals.
 
-    One `in` test per literal instead of one per pattern and literal: a literal shared by
-    several patterns is looked up once, and patterns whose literals are absent cost nothing.
+    A literal shared by several patterns is looked up once, and patterns whose literals are
+    absent cost nothing.
     """
 
     patterns: tuple[tuple[re.Pattern[str], float], ...]
     keys: tuple[str, ...]  # every literal, once
     needed_by: dict[str, tuple[int, ...]]  # literal -> the patterns needing it
     always: tuple[int, ...]  # patterns with no literal to guard them
+    find: Callable[[str], set[str]] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -226,16 +240,19 @@ class PatternIndex:
             keys=tuple(sorted(needed_by)),
             needed_by={k: tuple(v) for k, v in needed_by.items()},
             always=tuple(i for i, (_, _, keys) in enumerate(items) if keys is None),
+            find=literal_finder(needed_by),
         )
 
     def narrow(self, texts: Iterable[str]) -> PatternIndex:
         """This index without the literals none of `texts` holds, to ask of each of them.
 
-        Looking for every literal once in all of a page's paragraphs costs a fraction of
-        looking for it in each paragraph; the paragraphs then look only for the few found.
+        All of a page's paragraphs are read for every literal in one pass; each paragraph is
+        then only searched for the few literals found.
         """
         joined = "\n".join(texts)
-        keys = tuple(k for k in self.keys if "\n" in k or k in joined)
+        found = self.find(joined) if self.find else set(filter(joined.__contains__, self.keys))
+        # No literal holds a line break, so none is found across two paragraphs.
+        keys = tuple(k for k in self.keys if k in found or "\n" in k)
         return PatternIndex(self.patterns, keys, self.needed_by, self.always)
 
     def candidates(self, text: str) -> list[tuple[re.Pattern[str], float]]:
