@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 
 from progleton.demo.corpus import Corpus, default_archive, load_corpus
-from progleton.demo.server import PublisherServer, loopback_addresses
+from progleton.demo.server import PublisherServer, RequestRecord, loopback_addresses
 from progleton.demo.site import DemoPublisher
 
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -205,13 +205,18 @@ def test_publishers_answer_on_distinct_loopback_addresses(
     assert ips[:2] == loopback_addresses("127.0.0", 2) == ["127.0.0.2", "127.0.0.3"]
     assert len({p.port for p in server.publishers}) == 1
     first, second = server.publishers[0], server.publishers[1]
-    server.clear_request_log()
-    client.get(first.homepage_url)
-    client.get(second.homepage_url)
     # The server logs a request after answering it: on a busy machine the client can read
-    # the log first.
+    # the log first, and an earlier test's request can be logged after the log was cleared,
+    # so these two requests are told apart by a query of their own.
+    probe = "?probe=distinct-addresses"
+    client.get(first.homepage_url + probe)
+    client.get(second.homepage_url + probe)
+
+    def probes() -> list[RequestRecord]:
+        return [r for r in server.request_log() if r.target.endswith(probe)]
+
     deadline = time.monotonic() + 10
-    while len(log := server.request_log()) < 2 and time.monotonic() < deadline:
+    while len(log := probes()) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert [(r.host, r.address) for r in log] == [
         (first.host, f"{first.ip}:{first.port}"),

@@ -38,7 +38,9 @@ def test_requests_to_one_host_are_spaced(server: LoopbackServer) -> None:
     run(fetch_all(settings, [server.url("/p")] * 3))
     starts = sorted(server.starts("/p"))
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert len(gaps) == 2 and min(gaps) >= 0.24, gaps
+    # Measured where the server sees each request arrive: on a loaded machine one arrival
+    # can lag by a few tens of milliseconds. Without the delay the gaps would be ~0.
+    assert len(gaps) == 2 and min(gaps) >= 0.2 and starts[-1] - starts[0] >= 0.45, gaps
 
 
 def test_other_hosts_are_not_delayed(server: LoopbackServer) -> None:
