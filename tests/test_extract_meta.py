@@ -152,3 +152,31 @@ def test_the_date_search_in_the_page_leaves_the_parsed_page_untouched() -> None:
     # htmldate found the date in the text, and worked on its own copy of the tree.
     assert meta.published is not None and meta.published.date().isoformat() == "2024-03-03"
     assert lxml.html.tostring(tree) == before
+
+
+def test_a_self_closed_html_tag_does_not_end_the_page() -> None:
+    from progleton.extract.metadata import parse_html, read_metadata
+
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"/>\n<head><title>Bridge closes</title></head><body>'
+        "<p>Published on March 3, 2021</p>"
+        + "<p>The bridge closed on Tuesday after inspectors found cracks in it.</p>" * 5
+        + "</body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None and "inspectors found cracks" in tree.text_content()
+    meta = read_metadata(tree, None, datetime(2026, 1, 1, tzinfo=UTC))
+    assert meta.published is not None and meta.published.date().isoformat() == "2021-03-03"
+
+
+def test_a_headline_only_in_broken_json_ld_is_still_the_title() -> None:
+    page = (
+        "<html><head><title>Example News</title><meta name='author' content='Jane Roe'>"
+        "<meta property='og:site_name' content='Example News'>"
+        '<script type="application/ld+json">'
+        '{"@type":"NewsArticle","headline":"Grandma Apple Pie Is Back", }</script>'
+        "</head><body><article>"
+        + "<p>The bakery reopened on Tuesday after a year of repairs, its owner said.</p>" * 8
+        + "</article></body></html>"
+    )
+    assert extract_article(page, "https://example.com/a/pie").title == "Grandma Apple Pie Is Back"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from progleton.extract import lexicon as lx
 from progleton.extract import lines
-from progleton.extract.prefilter import Guarded, may_match, required_literals
+from progleton.extract.prefilter import Guarded, PatternIndex, guarded, required_literals
 
 # Words the appeal patterns are made of, so generated text often comes close to matching.
 _VOCAB = sorted(
@@ -59,7 +60,7 @@ def test_the_pre_check_never_hides_a_match(words: list[str]) -> None:
     candidates = {p.pattern for p, _ in lx.APPEAL_INDEX.candidates(text)}
     for pat, _, keys in lx.APPEAL_GUARDED:
         if pat.search(text):
-            assert may_match(keys, text), (pat.pattern, text)
+            assert keys is not None and any(k in text for k in keys), (pat.pattern, text)
             assert pat.pattern in candidates, (pat.pattern, text)
 
 
@@ -147,3 +148,19 @@ def test_the_literal_finder_sees_overlapping_and_nested_literals() -> None:
     assert find("please subscribe now") == {"subscri", "subscribe", "scribe now"}
     assert find("nothing to see") == set()
     assert literal_finder([])("anything") == set()
+
+
+def test_an_index_refuses_case_insensitive_patterns() -> None:
+    # Their literals are for the lower-cased text and need Guarded's exceptions ("ſign up").
+    with pytest.raises(ValueError, match="case-insensitive"):
+        PatternIndex.build(guarded([(re.compile("sign up", re.IGNORECASE), 1.0)]))
+
+
+def test_the_fold_exceptions_come_from_re() -> None:
+    from progleton.extract.prefilter import _FOLD_HAZARDS
+
+    # Taken from re's private case-fix table: if a Python release drops or renames it, the
+    # import fails; if it empties it, this does.
+    assert {"\u0131", "\u017f", "\u0130", "\u03c2"} <= _FOLD_HAZARDS
+    assert all(not ch.isascii() for ch in _FOLD_HAZARDS)
+    assert re.match("s", "\u017f", re.IGNORECASE) and "\u017f".lower() != "s"

@@ -95,3 +95,13 @@ def _markup(draw: st.DrawFn, depth: int = 0) -> str:
 def test_same_author_as_trafilatura_on_generated_markup(parts: list[str]) -> None:
     page = "<html><body>" + "".join(parts) + "</body></html>"
     assert extract_author(_tree(page)) == trafilatura_author(_tree(page))
+
+
+def test_a_rel_me_child_is_read_after_the_pruning() -> None:
+    # trafilatura compares a child element named "rel" with "me" in its pruned copy, where a
+    # <time> inside it is gone and the text around it joined.
+    for page in (
+        "<html><body><span><rel>m<time>1</time>e</rel>John Smith</span></body></html>",
+        '<html><body><span><rel>m<span class="date">x</span>e</rel>John Smith</span></body></html>',
+    ):
+        assert extract_author(_tree(page)) == trafilatura_author(_tree(page)) == "Me John Smith"

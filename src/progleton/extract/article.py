@@ -198,15 +198,19 @@ def _clean(blocks: list[Block], meta: PageMeta, links: frozenset[str]) -> list[B
 
 def _merge_trafilatura_meta(meta: PageMeta, tree: Any, url: str | None, now: datetime) -> None:
     """Fill fields the page's own metadata left empty from trafilatura's guesses."""
-    if meta.publisher and meta.authors and meta.published and meta.description and meta.image:
-        # trafilatura's title would only be a last candidate: with a title of our own and
-        # every other field known, it has nothing to add.
-        title = pick_title(meta.titles, site_names(meta, url))
-        if title:
-            meta.title = title
-            return
+    # trafilatura's title is only ever a last candidate: it is needed when the page's own
+    # titles give none (its JSON-LD reading recovers headlines from broken JSON).
+    ours = pick_title(meta.titles, site_names(meta, url)) if meta.publisher else None
+    if ours and meta.authors and meta.published and meta.description and meta.image:
+        meta.title = ours  # every field known: nothing for trafilatura to add
+        return
     doc = trafilatura_meta(
-        tree, url, author=not meta.authors, date=not meta.published, sitename=not meta.publisher
+        tree,
+        url,
+        author=not meta.authors,
+        date=not meta.published,
+        sitename=not meta.publisher,
+        title=not ours,
     )
     if not meta.publisher:
         # trafilatura falls back to the fetched URL's host, which may be a mirror's IP address;

@@ -23,7 +23,9 @@ _WIDGET_LITERALS = (
     "popup",
     "pop-up",
 )
-# Every class and id value of the page, read by libxml2 in one pass (no element objects made).
+# Every class and id value of the page, read by libxml2 in one pass: as plain strings (no
+# element objects made) to check the page, then, on the few pages naming a widget, as
+# strings that know their element.
 _CLASS_AND_ID = lxml.etree.XPath("//@class|//@id", smart_strings=False)
 _CLASS_AND_ID_OWNED = lxml.etree.XPath("//@class|//@id")
 _MAX_WIDGET_CHARS = 2000  # a card is small; a whole section with such a class is not a card

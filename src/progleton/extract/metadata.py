@@ -80,12 +80,19 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
     if not text.strip():
         return None
+    # libxml2 closes a self-closing <html .../> on the spot and reads nothing after it
+    # (htmldate and trafilatura repair the same way before parsing).
+    for line in text[:4096].split("\n", 4)[:4]:
+        if "<html" in line.lower() and line.rstrip("\r").endswith("/>"):
+            text = _SELF_CLOSED_HTML.sub(r"\1>", text, count=1)
+            break
     try:
         return lxml.html.document_fromstring(text, parser=_parser())
     except (lxml.etree.ParserError, ValueError):
         return None
 
 
+_SELF_CLOSED_HTML = re.compile(r"(<html.*?)\s*/>", re.IGNORECASE)
 _PARSERS = threading.local()
 
 

@@ -31,8 +31,10 @@ MIN_LITERAL = 3
 
 
 # Characters `re` matches case-insensitively other than by `str.lower`: the non-ASCII ones of
-# its extra case pairs ("ı" matches "I", "ſ" matches "S"), "İ" (two characters in lower
-# case) and sigma (lowered by context).
+# its extra case pairs ("ı" matches "I", "ſ" matches "S"; also common Greek and Cyrillic
+# letters, so Greek and Russian lines are always searched: slower, never wrong), "İ" (two
+# characters in lower case) and sigma (lowered by context). `re._casefix` is private but
+# present in 3.11-3.13; tests/test_extract_prefilter.py checks what is taken from it.
 _FOLD_HAZARDS = frozenset(
     chr(c)
     for key, extra in _casefix._EXTRA_CASES.items()
@@ -195,11 +197,6 @@ def guarded(
     return tuple((p, w, required_literals(p)) for p, w in patterns)
 
 
-def may_match(keys: frozenset[str] | None, text: str) -> bool:
-    """False only when `text` cannot match a pattern needing one of `keys`."""
-    return keys is None or any(k in text for k in keys)
-
-
 def literal_finder(keys: Iterable[str]) -> Callable[[str], set[str]]:
     """A function giving the `keys` that occur in a text, in one pass (Aho-Corasick)."""
     automaton = ahocorasick.Automaton()
@@ -211,12 +208,14 @@ def literal_finder(keys: Iterable[str]) -> Callable[[str], set[str]]:
     return lambda text: {key for _, key in automaton.iter(text)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PatternIndex:
-    """Weighted patterns, each searched only in texts holding one of its literals.
+    """Weighted case-sensitive patterns, each searched only in texts holding one of its
+    literals.
 
     A literal shared by several patterns is looked up once, and patterns whose literals are
-    absent cost nothing.
+    absent cost nothing. `find` looks for all literals in one pass; an index narrowed to a
+    page (`narrow`) has none and tests its few literals one by one.
     """
 
     patterns: tuple[tuple[re.Pattern[str], float], ...]
@@ -231,6 +230,10 @@ class PatternIndex:
     ) -> PatternIndex:
         """The index of guarded (pattern, weight, literals) triples (see `guarded`)."""
         items = tuple(items)
+        folding = [p.pattern for p, _, _ in items if p.flags & re.IGNORECASE]
+        if folding:
+            # Their literals are for the lower-cased text, with exceptions only `Guarded` knows.
+            raise ValueError(f"case-insensitive patterns need Guarded, not an index: {folding}")
         needed_by: dict[str, list[int]] = {}
         for i, (_, _, keys) in enumerate(items):
             for key in keys or ():

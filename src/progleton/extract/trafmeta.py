@@ -49,13 +49,15 @@ class TrafMeta:
 
 
 def trafilatura_meta(
-    tree: Any, url: str | None, *, author: bool, date: bool, sitename: bool
+    tree: Any, url: str | None, *, author: bool, date: bool, sitename: bool, title: bool = True
 ) -> TrafMeta:
     """trafilatura's title, description and image, plus author/date/site name when asked.
 
-    Mirrors `extract_metadata`: meta tags, then JSON-LD overriding them (read only when the
-    author or site name is asked for), then the fallbacks that search the page body. Any
-    failure of a third-party heuristic leaves the field empty.
+    Mirrors `extract_metadata`: meta tags, then JSON-LD overriding them, then the fallbacks
+    that search the page body. Its JSON-LD reading (slow on pages with large JSON-LD) is
+    skipped when none of the title, author and site name is asked for: the description and
+    image it would give come from the meta tags. Any failure of a third-party heuristic
+    leaves the field empty.
     """
     try:
         doc = examine_meta(tree)
@@ -65,9 +67,7 @@ def trafilatura_meta(
     if doc.author and " " not in doc.author:
         doc.author = None  # as extract_metadata: a single token is usually a handle, not a name
     try:
-        # Its JSON-LD reading is for the author and site name; the headline it would add is
-        # one `read_metadata` already took from the same JSON-LD.
-        if author or sitename:
+        if author or sitename or title:
             doc = extract_meta_json(tree, doc)
     except Exception:
         log.debug("trafilatura JSON-LD failed on %s", url or "<page>", exc_info=True)
@@ -197,5 +197,13 @@ def extract_author(tree: Any) -> str | None:
 
 
 def _rel_me(el: Any) -> bool:
-    # The XPath's `rel='me'` (no @) compares child elements named "rel"; kept for the same answer.
-    return any(c.tag == "rel" and c.text_content() == "me" for c in el)
+    # The XPath's `rel='me'` (no @) compares child elements named "rel", read after the
+    # pruning (a <time> inside one is gone, its text around it joined); kept for the same
+    # answer.
+    for child in el:
+        if child.tag == "rel":
+            part = deepcopy(child)
+            part.tail = None
+            if prune_unwanted_nodes(part, AUTHOR_DISCARD_XPATHS).xpath("string()") == "me":
+                return True
+    return False
