@@ -175,19 +175,17 @@ class Guarded:
 
     def search(self, text: str) -> re.Match[str] | None:
         """`pattern.search(text)`, skipped when no literal it needs is in the text."""
-        if self.keys is not None:
-            hay = text.lower() if self.fold else text
-            if not any(k in hay for k in self.keys) and not (self.fold and _HAZARD.search(text)):
-                return None
-        return self.pattern.search(text)
+        return self.pattern.search(text) if self._may_match(text) else None
 
     def match(self, text: str) -> re.Match[str] | None:
         """`pattern.match(text)`, skipped as `search` is."""
-        if self.keys is not None:
-            hay = text.lower() if self.fold else text
-            if not any(k in hay for k in self.keys) and not (self.fold and _HAZARD.search(text)):
-                return None
-        return self.pattern.match(text)
+        return self.pattern.match(text) if self._may_match(text) else None
+
+    def _may_match(self, text: str) -> bool:
+        if self.keys is None:
+            return True
+        hay = text.lower() if self.fold else text
+        return any(k in hay for k in self.keys) or (self.fold and bool(_HAZARD.search(text)))
 
 
 def guarded(
