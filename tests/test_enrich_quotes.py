@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from progleton.enrich.enricher import enrich_text, skip_reason
+from progleton.enrich.enricher import enrich_text, enrich_texts, skip_reason
 from progleton.enrich.model import Enrichment
 from progleton.enrich.quotes import quote_spans
 
@@ -80,7 +80,9 @@ def test_inverted_questions_and_bare_cues_after_a_full_stop() -> None:
         "en",
     )
     got = [(q.source, q.content.strip("“”")[:10]) for q in e.quotes]
-    assert ("Daniel Moreno", "How big is") in got
+    # The relative clause stays in the source as written; the speaker is the name.
+    assert ("Daniel Moreno, who had driven six hours", "How big is") in got
+    assert ("Daniel Moreno", "How big is") in said(e)
     assert ("Senator Ruth Calder", "We will fi") in got
     # A sentence with its own report does not take the quotation before it.
     assert ("She", "the buses would leave at ten") in [(q.source, q.content) for q in e.quotes]
@@ -152,6 +154,124 @@ def test_according_to_and_descriptions() -> None:
     assert ("Maria Lindqvist", "that tickets for") in got
     cues = {q.cue for q in e.quotes}
     assert "according to" in cues
+
+
+def sources(text: str) -> set[tuple[str | None, str | None]]:
+    """(source as written, cue) of each quote, stance and intention cues included."""
+    e = next(enrich_texts([(text, "en")], attitudes=True))
+    return {(q.source, q.cue) for q in e.quotes}
+
+
+def test_a_cue_in_the_passive_without_by_has_no_source() -> None:
+    got = sources(
+        "Bridge repairs\n\n"
+        "Asked whether the bridge would reopen in May, Mayor Jane Okafor said the work was "
+        "going well.\n\n"
+        "Okafor will retire in June but is expected to stay on the harbour board."
+    )
+    assert (None, "Asked") in got
+    assert ("Mayor Jane Okafor", "said") in got
+    assert (None, "expected") in got
+
+
+def test_focus_words_conjunctions_and_participle_asides_are_not_in_the_source() -> None:
+    got = sources(
+        "Bridge repairs\n\n"
+        "Even the harbour pilots said the bridge was safe.\n\n"
+        "Mayor Jane Okafor, speaking at a rally in the old port, said the repairs would take "
+        "a year.\n\n"
+        "“The deck is cracked,” And Tom Berg added."
+    )
+    assert ("the harbour pilots", "said") in got
+    assert ("Mayor Jane Okafor", "said") in got
+    assert ("Tom Berg", "added") in got
+
+
+def test_floating_both_and_when_asked_are_not_part_of_the_source() -> None:
+    got = sources(
+        "Bridge repairs\n\n"
+        "Okafor and Berg both said the bridge was safe.\n\n"
+        "Ana Ortiz, when asked about the ferry, said it would run all winter."
+    )
+    assert ("Okafor and Berg", "said") in got
+    assert ("Ana Ortiz", "said") in got
+
+
+def test_a_continued_quotation_keeps_the_source_of_the_one_before() -> None:
+    e = enrich_text(
+        "Bridge repairs\n\n"
+        "“The cables are rusting through and the deck is cracked,” Tomas Berg said.\n\n"
+        "“We will need at least two winters to replace all of it.”",
+        "en",
+    )
+    second = next(q for q in e.quotes if q.content.startswith("“We will"))
+    assert second.cue is None and second.source == "Tomas Berg"
+    assert e.entities[second.speaker].name == "Tomas Berg"  # type: ignore[index]
+
+
+def test_a_negation_with_a_curly_apostrophe_is_not_the_subject() -> None:
+    got = sources("Bridge repairs\n\nThe harbour pilots don’t want the bridge closed in May.")
+    assert ("The harbour pilots", "want") in got
+    assert not any(s and "n’t" in s for s, _ in got)
+
+
+def test_a_news_agency_dateline_is_not_the_source() -> None:
+    got = sources(
+        "Bridge repairs\n\n"
+        "Bridgeton (Harbour Wire) – Council leader Tom Berg says the cables are rusting."
+    )
+    assert ("Council leader Tom Berg", "says") in got
+
+
+def test_a_verb_the_parser_read_as_a_modifier_still_has_its_subject() -> None:
+    got = sources("School news\n\nBeruff, a local ally, called Florida’s standards “strong.”")
+    assert ("Beruff, a local ally", "called") in got
+
+
+def test_relative_clauses_stay_in_the_source_unless_they_report_something() -> None:
+    e = enrich_text(
+        "Bridge repairs\n\n"
+        "“It is a long wait,” said Ana Ortiz, who lives by the river.\n\n"
+        "“It is a hard choice,” said Tom Berg, who added that the council would vote soon.\n\n"
+        "The bridge will close, said Jon Holm, who runs a ferry in the harbour last summer.",
+        "en",
+    )
+    got = {(q.source, q.content[:10]) for q in e.quotes}
+    assert ("Ana Ortiz, who lives by the river", "“It is a l") in got
+    assert ("Tom Berg", "“It is a h") in got  # "who added ..." is a report of its own
+    # A time phrase ending the relative clause belongs to it, not to the cue.
+    assert any(s == "Jon Holm, who runs a ferry in the harbour last summer" for s, _ in got)
+
+
+def test_a_time_phrase_ending_a_participle_in_the_source_stays() -> None:
+    got = sources(
+        "Bridge repairs\n\n"
+        "A report released by the port authority last week warned that the cables were "
+        "rusting.\n\n"
+        "The harbour pilots last week warned that the deck was cracked."
+    )
+    assert ("A report released by the port authority last week", "warned") in got
+    assert ("The harbour pilots", "warned") in got
+
+
+def test_a_quoted_show_title_before_the_speaker_is_not_the_quote() -> None:
+    e = enrich_text(
+        "Bridge repairs\n\n"
+        "In an interview on the radio show “Harbour Morning,” Mayor Jane Okafor said the "
+        "bridge would close in May.",
+        "en",
+    )
+    got = {(q.source, q.content) for q in e.quotes}
+    assert ("Mayor Jane Okafor", "the bridge would close in May") in got
+
+
+def test_a_statement_saying_is_attributed_to_whoever_issued_it() -> None:
+    got = sources(
+        "Bridge repairs\n\n"
+        "The dockers' union issued a statement saying the closure was \"a disaster for "
+        'the workers."'
+    )
+    assert ("The dockers' union", "saying") in got
 
 
 def test_other_languages_are_skipped_with_a_reason() -> None:

@@ -60,6 +60,7 @@ _NO_OBJECT_CUES = words(
     """
 )
 _MIN_QUOTE_WORDS = 4
+_NEGATION = frozenset({"n’t", "n't", "not"})
 # Capitalised words between a closing quotation mark and the subject the parser found.
 _NAME_GAP = re.compile(r"[ \t,]*((?:[A-Z][\w.'’-]*[ \t]+){1,4})")
 # '"...," Tulsa police Chief Chuck Jordan said': a name between the quotation and the verb.
@@ -78,10 +79,27 @@ _SOURCELESS = words(
 _DATELINE = re.compile(
     r"[A-Z][A-Z .,'-]+(?:,\s*[A-Z][A-Za-z.]*)*(?:\s+\d{1,2})?,?\s*(?:\([^)]{1,40}\))?\s*[-–—]+\s*"
 )
+# "Washington (AFP) –", "PHILADELPHIA, July 25 (UPI) —": a dateline naming a news agency.
+_AGENCY_DATELINE = re.compile(r"[A-Z][\w .,'-]{0,40}\([A-Z][\w ]{0,20}\)[^\S\n]*[-–—]+[^\S\n]*")
 # Sentence-initial words that are not part of a source: conjunctions, and the cue itself in
 # an inverted "Said Ellis: ..." or "Added the mayor, ...".
-_LEAD_CONJUNCTION = re.compile(r"(?:And|But|So|Yet|Still|Then|Also|Said|Says|Added|Adds)\s+")
+_LEAD_CONJUNCTION = re.compile(
+    r"(?:And|But|So|Yet|Still|Then|Also|Said|Says|Added|Adds)\s+|(?:[Ee]ven|[Jj]ust)\s+"
+)  # and focus words: "Even his allies said" is said by his allies
+_CLAUSE_IN_SOURCE = re.compile(
+    r"\b(?:who|whose|which|that)\s|\b[a-z]{3,}ed(?:\s+by\s[^,]*)?$"
+)  # a relative clause, or a participle ("a report released by X last year")
+_SUBJECT_TAIL = re.compile(r"\s+both$|,?\s+when\s+(?:asked|pressed|questioned)\b")
 _PLACE_ASIDE = re.compile(r",\s+(?:in|at)\s")
+# "Trump, speaking at a rally in Ohio,": a participle clause about the speaker's doings is
+# not part of the name ("including", "managing director", "ranking member" are).
+_PARTICIPLE_ASIDE = re.compile(r",\s+(?:also\s+|still\s+|now\s+)?([a-z]+ing)\b")
+_NOT_PARTICIPLES = words(
+    """
+    including excluding according during managing acting ranking founding outgoing incoming
+    sitting presiding governing retiring visiting ruling reigning
+    """
+)
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TIME_TAIL = re.compile(
     rf"\s+(?:(?:on|early|late|last|this)\s+)?(?:{_DAYS}|(?:last|this)\s+(?:week|month|year))"
@@ -263,24 +281,35 @@ class QuoteFinder:
 
     def _verb_cue(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
         base = sent.start
-        subj = _subject(verb)
+        main_acl = _main_verb_read_as_modifier(verb)
+        subj = verb.head if main_acl else _subject(verb)
         if subj is None:
             return self._named_before(sent, verb)
-        source: tuple[int, int] | None = _source_span(
-            self.text,
-            *_chars(
-                base, subj.left_edge, _subject_end(subj) if subj.i > verb.i else subj.right_edge
-            ),
-        )
+        if main_acl:
+            end = subj.right_edge if subj.right_edge.i < verb.i else doc[verb.i - 1]
+        else:
+            # Relative clauses stay ('said X, who ...'), unless they report something
+            # themselves ('X, who said ...', an attribution of its own).
+            end = self._before_reporting_clause(subj)
+        source: tuple[int, int] | None = _source_span(self.text, *_chars(base, subj.left_edge, end))
         cue = _chars(base, verb, verb)
         assert source is not None
         if subj.head.i == verb.i and subj.i < verb.i:
             source = self._after_quote(source)
+        source = self._after_dateline(sent, doc, subj, source)
         content = self._content(sent, doc, verb, subj, source, cue)
-        if content is None:
+        if main_acl:  # the parse of the rest is as unreliable: all of it is what was said
+            content = _trim(self.text, cue[1], sent.end)
+        if content is None or content[1] <= content[0]:
             return None
-        if verb.lower_ in _SOURCELESS:
-            source = None  # "X seems to ...": an impression, with no one making a claim
+        # '"...," And Tom Berg added': the conjunction the name was extended over goes.
+        lead = _LEAD_CONJUNCTION.match(self.text, source[0], source[1])
+        if lead:
+            source = (lead.end(), source[1])
+        if verb.lower_ in _SOURCELESS or (not main_acl and _agentless_passive(verb)):
+            # "X seems to ...": an impression; "Asked whether ...", "X is expected to ...":
+            # the one asking or expecting is not named.
+            source = None
         return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
                         subj)  # fmt: skip
 
@@ -307,6 +336,7 @@ class QuoteFinder:
                     not self.text[q[0] : q[1]].rstrip("\"”'").endswith(".")
                     or _bare_cue(self.text[right : sent.end], verb)
                 )
+                and not self._quoted_name_before_clause(q, sent, verb)
             ):  # '"... rising." She said' starts a new sentence; '"...," she said' does not,
                 # nor does a sentence that is only '"... rising." Trump said.'
                 return self._with_continuation(q, right, sent)
@@ -357,6 +387,27 @@ class QuoteFinder:
                 return before
         return None
 
+    def _before_reporting_clause(self, subj: Token) -> Token:
+        """The subject's last token, before a relative clause after a comma with a cue in it."""
+        end = subj.right_edge
+        for child in subj.children:
+            if child.dep_ == "relcl" and child.i > subj.i and child.left_edge.i > subj.i + 1:
+                before = child.left_edge.nbor(-1)
+                if before.text == "," and any(t.lower_ in self.verbs for t in child.subtree):
+                    return before.nbor(-1)
+        return end
+
+    def _quoted_name_before_clause(self, q: tuple[int, int], sent: Sentence, verb: Token) -> bool:
+        """'On "Face the Nation," the mayor said that ...': a quoted title inside a phrase
+        (a word right before it) is not what was said when a clause follows the verb."""
+        before = self.text[max(sent.start, q[0] - 2) : q[0]]
+        return (
+            bool(before.strip())
+            and before[-1:].isspace()
+            and before[-2:-1].isalnum()
+            and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+        )
+
     def _named_before(self, sent: Sentence, verb: Token) -> Relation | None:
         """'"...," Tulsa police Chief X said' parsed without a subject: the name is the source."""
         at = sent.start + verb.idx
@@ -383,7 +434,7 @@ class QuoteFinder:
         if obj is None or obj.left_edge.i != verb.i + 1 or obj.lower_ in PERSON_PRONOUNS:
             return None
         base = sent.start
-        source = _source_span(self.text, *_chars(base, obj.left_edge, _subject_end(obj)))
+        source = _source_span(self.text, *_chars(base, obj.left_edge, obj.right_edge))
         at = base + verb.idx
         content = self._with_continuation(q, source[1], sent)
         return Relation((at, at + len(verb.text)), source, content, True, (sent.start, sent.end),
@@ -399,6 +450,20 @@ class QuoteFinder:
         if m is None or not m.group(1):
             return source
         return (self.quotes[i][1] + m.start(1), source[1])
+
+    def _after_dateline(
+        self, sent: Sentence, doc: Doc, subj: Token, source: tuple[int, int]
+    ) -> tuple[int, int]:
+        """'LONDON (Reuters) - Mayor X said': the parser may take the dateline for the subject."""
+        m = _AGENCY_DATELINE.match(self.text, source[0])
+        if m is None or m.end() < source[1]:
+            return source
+        head = subj.head
+        stop = min([c.i for c in head.children if c.dep_ in {"aux", "auxpass", "neg"}] + [head.i])
+        first = next((t for t in doc if sent.start + t.idx >= m.end()), None)
+        if first is None or first.i >= stop:
+            return source
+        return _source_span(self.text, *_chars(sent.start, first, doc[stop - 1]))
 
     def _with_continuation(self, q: tuple[int, int], right: int, sent: Sentence) -> tuple[int, int]:
         # '"We'd like them," he said, "to stop."': the second half belongs to the same quote.
@@ -472,7 +537,8 @@ class QuoteFinder:
             between = self.text[last.content[1] : line_start]
             if between.count("\n\n") > 1 or len(between) > 200:
                 continue  # another paragraph stands between: no safe speaker
-            rel = Relation(None, None, q, True, (q[0], q[1]), last.source_head, True)
+            # Same speaker, so the same source as written (in the paragraph before).
+            rel = Relation(None, last.source, q, True, (q[0], q[1]), last.source_head, True)
             out.append(rel)
             direct.append(rel)
             direct.sort(key=lambda r: r.content[0])
@@ -480,34 +546,59 @@ class QuoteFinder:
         return out
 
 
-def _subject_end(subj: Token) -> Token:
-    """The subject's last token, before a relative clause after a comma."""
-    end = subj.right_edge
-    for child in subj.children:
-        if child.dep_ == "relcl" and child.i > subj.i and child.left_edge.i > subj.i + 1:
-            before = child.left_edge.nbor(-1)
-            if before.text == "," and before.i - 1 < end.i:
-                end = before.nbor(-1)
-    return end
-
-
 def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The subject's span without a dateline before it or a time phrase after it."""
     start, end = _trim(text, start, end)
-    dateline = _DATELINE.match(text, start, end)
+    dateline = _DATELINE.match(text, start, end) or _AGENCY_DATELINE.match(text, start, end)
     if dateline:
         start = dateline.end()
     when = _TIME_TAIL.search(text, start, end)
-    if when and when.start() > start:
+    # Not when it ends a clause inside the source ("X, who spoke in Reno last Friday").
+    if when and when.start() > start and not _CLAUSE_IN_SOURCE.search(text, start, when.start()):
         end = when.start()
     lead = _LEAD_CONJUNCTION.match(text, start, end)
     if lead:
         start = lead.end()
+    # "X and Y both said", "X, when asked about it, said": a floating quantifier or an
+    # adverbial clause is not part of the subject.
+    both = _SUBJECT_TAIL.search(text, start, end)
+    if both and both.start() > start:
+        end = both.start()
     # "Trump, in Kentucky": the name alone.
     aside = _PLACE_ASIDE.search(text, start, end)
     if aside and aside.start() > start:
         end = aside.start()
+    for doing in _PARTICIPLE_ASIDE.finditer(text, start, end):
+        if doing.group(1) not in _NOT_PARTICIPLES:
+            end = doing.start()
+            break
     return _trim(text, start, end)
+
+
+def _main_verb_read_as_modifier(verb: Token) -> bool:
+    """'Beruff, a local ally, called the plan "weak."' parsed as a noun phrase ("Beruff ...,
+    called ...") with no verb: the participle is the sentence's verb, the noun its subject."""
+    head = verb.head
+    return (
+        verb.dep_ == "acl"
+        and head.dep_ == "ROOT"
+        and head.i < verb.i
+        and head.tag_ in {"NNP", "NNPS", "NN", "NNS"}
+        and verb.tag_ in {"VBD", "VBN"}
+        and verb.nbor(-1).text == ","
+        and not any(c.dep_ == "agent" for c in verb.children)
+    )
+
+
+def _agentless_passive(verb: Token) -> bool:
+    """A cue in the passive without "by X" ("is expected to", "Asked about it, she said")."""
+    if verb.tag_ != "VBN" or any(c.dep_ == "agent" for c in verb.children):
+        return False
+    deps = {c.dep_ for c in verb.children}
+    if deps & {"auxpass", "nsubjpass"}:
+        return True
+    # A bare participle clause: "Asked whether ...", "when asked", "X, asked about it,".
+    return verb.dep_ in {"advcl", "acl"} and not deps & {"aux", "nsubj"}
 
 
 def _bare_cue(after: str, verb: Token) -> bool:
@@ -526,12 +617,24 @@ def _subject(verb: Token) -> Token | None:
     """The subject of a reporting verb, or of the verb it hangs from ("..., adding that")."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _NEGATION:
+                # "We don’t want": with a curly apostrophe the parser may read "n’t" as the
+                # subject and hang the real one from "do".
+                return next(
+                    (s for a in verb.children if a.dep_ == "aux" for s in a.children
+                     if s.dep_ == "nsubj"),
+                    None,
+                )  # fmt: skip
             return child
     for child in verb.children:
         if child.dep_ == "agent":  # "as reported by X", "was criticised by X"
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
+    noun = verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and noun.dep_ == "dobj" and noun.i < verb.i:
+        # "X issued a statement saying ...": what the statement says, X says.
+        return next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
     tok = verb
     for _ in range(3):  # "said ... and added", "wrote, adding", "said in a statement, adding"
         if tok.dep_ not in _INHERITING or tok.head.i == tok.i:

@@ -66,9 +66,9 @@ class SpeakerResolver:
         return speakers
 
     def _one(self, rel: Relation, history: list[tuple[int, int]]) -> int | None:
+        if rel.continues:  # a quotation paragraph continuing the previous speaker
+            return history[-1][1] if history else None
         if rel.source is None:
-            if rel.continues and history:
-                return history[-1][1]
             return None
         start, end = rel.source
         inside = self._mentions_in(start, end)
