@@ -275,6 +275,9 @@ def _resumes(blocks: Sequence[Block], i: int) -> bool:
 
 def clean_text(text: str) -> str:
     """Strip widget suffixes glued to a paragraph ("... Click To Tweet")."""
+    # Every suffix ends in "tweet", "this" or ")": most paragraphs are spared the search.
+    if not text.rstrip()[-5:].lower().endswith(("tweet", "this", ")")):
+        return text.strip()
     return _WIDGET_SUFFIX.sub("", text).strip()
 
 
