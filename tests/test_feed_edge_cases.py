@@ -527,3 +527,15 @@ def test_oversize_json_is_refused() -> None:
     data = json_feed([{"id": "1", "summary": "x" * (11 * 1024 * 1024)}]).encode()
     with pytest.raises(FeedError, match="feed too large"):
         parse_feed(data, URL)
+
+
+def test_a_channel_links_element_is_not_a_list_of_links() -> None:
+    # Found by the fuzz test: feedparser gives a <links> element's text as `feed.links`.
+    from progleton.sources.feeds import parse_feed
+
+    body = (
+        b'<rss version="2.0"><channel><title>x</title><links>abc</links>'
+        b"<item><title>a</title><link>https://e.example/a</link></item></channel></rss>"
+    )
+    parsed = parse_feed(body, "https://e.example/feed")
+    assert [e.url for e in parsed.entries] == ["https://e.example/a"]

@@ -10,7 +10,11 @@ from progleton.sources.links import http_url
 def xml_hub_links(feed: Any, base: str) -> tuple[str | None, str | None]:
     """(hub, self) from feedparser's feed-level `links` (<atom:link rel="hub|self">)."""
     hub = topic = None
-    for link in feed.get("links", []) or []:
+    links = feed.get("links")
+    # An RSS channel with a <links> element of its own gives a string here, not a list.
+    for link in links if isinstance(links, list) else []:
+        if not isinstance(link, dict):
+            continue
         rel = str(link.get("rel", "")).lower()
         if rel == "hub" and hub is None:
             hub = http_url(link.get("href"), base)
