@@ -336,3 +336,41 @@ def test_matrix_products_use_numpy_with_one_blas_thread(monkeypatch: pytest.Monk
     out = list(nlp.analyze(["Peskov told reporters the talks would go on."] * 3, batch_size=2))
     assert len(out) == 3 and out[0].doc.ents
     assert seen and set(seen) == {1}
+
+
+def test_review_fixes_for_statements_datelines_asked_and_continuations() -> None:
+    # Only someone issuing a statement speaks through it, not whoever received or quoted one.
+    got = sources(
+        "Budget cuts\n\n"
+        "The agency issued a statement saying the office would close in May.\n\n"
+        "Reporters obtained a memo saying the agency would cut 500 jobs.\n\n"
+        "The senator received a letter saying her office had been targeted."
+    )
+    assert ("The agency", "saying") in got
+    assert not any(s in ("Reporters", "The senator") for s, _ in got)
+    # A party tag or a ticker in parentheses is not a news agency's dateline.
+    got = sources(
+        "Schools bill\n\n"
+        "Gov. Ron DeSantis (R) — who signed the bill Monday — said it would protect children."
+        "\n\nBERLIN (dpa) - Chancellor Olaf Scholz said the talks would go on."
+    )
+    assert any(s and s.startswith("Gov. Ron DeSantis") for s, _ in got)
+    assert ("Chancellor Olaf Scholz", "said") in got
+    # The question put to a speaker is not stored as a quotation without a speaker.
+    e = enrich_text(
+        "Car sales\n\nAsked about the deal, Elon Musk said: “It is going well and we will "
+        "sign it next week.”",
+        "en",
+    )
+    assert [q.cue for q in e.quotes] == ["said"]
+    assert e.entities[e.quotes[0].speaker].name == "Elon Musk"  # type: ignore[index]
+    # A continued quotation is said by its own source's speaker, not the last one named.
+    e = enrich_text(
+        "Bridge repairs\n\n"
+        "“The cables are rusting through,” Tomas Berg said, as Mayor Jane Okafor announced "
+        "a review.\n\n“We will need at least two winters to replace all of it.”",
+        "en",
+    )
+    second = next(q for q in e.quotes if q.content.startswith("“We will"))
+    assert second.source == "Tomas Berg"
+    assert e.entities[second.speaker].name == "Tomas Berg"  # type: ignore[index]

@@ -56,9 +56,17 @@ class SpeakerResolver:
         history: list[tuple[int, int]] = []  # (position, entity) of resolved speakers so far
         order = sorted(range(len(relations)), key=lambda i: _position(relations[i]))
         result: dict[int, int | None] = {}
+        # A continued quotation is said by whoever its source (copied from the quote it
+        # continues) was resolved to, not by the last speaker of any kind.
+        by_source: dict[tuple[int, int], int | None] = {}
         for i in order:
             rel = relations[i]
-            who = self._one(rel, history)
+            if rel.continues and rel.source is not None and rel.source in by_source:
+                who = by_source[rel.source]
+            else:
+                who = self._one(rel, history)
+            if not rel.continues and rel.source is not None:
+                by_source[rel.source] = who
             result[i] = who
             if who is not None:
                 history.append((_position(rel), who))
