@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from progleton.enrich.enricher import enrich_text, enrich_texts, skip_reason
 from progleton.enrich.model import Enrichment
@@ -374,3 +376,29 @@ def test_review_fixes_for_statements_datelines_asked_and_continuations() -> None
     second = next(q for q in e.quotes if q.content.startswith("“We will"))
     assert second.source == "Tomas Berg"
     assert e.entities[second.speaker].name == "Tomas Berg"  # type: ignore[index]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=30), min_size=0, max_size=40),
+    st.integers(min_value=0, max_value=600),
+    st.integers(min_value=0, max_value=200),
+)
+def test_direct_share_by_bisection_equals_the_sum_over_every_quotation(
+    gaps: list[int], start: int, length: int
+) -> None:
+    from progleton.enrich.quotes import QuoteFinder
+
+    # Sorted, disjoint quotation spans, as quote_spans gives them.
+    spans, at = [], 0
+    for i, gap in enumerate(gaps):
+        at += gap
+        if i % 2 == 0:
+            spans.append((at, at + gap + 1))
+            at += gap + 1
+    finder = object.__new__(QuoteFinder)
+    finder.quotes = spans
+    finder.quote_ends = [q[1] for q in spans]
+    content = (start, start + length)
+    inside = sum(max(0, min(q[1], content[1]) - max(q[0], content[0])) for q in spans)
+    assert finder._is_direct(content) == (inside * 2 >= max(1, length))
