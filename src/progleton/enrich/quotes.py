@@ -354,19 +354,21 @@ class QuoteFinder:
         # 1. A quotation right before "X said" (ending in this sentence).
         left = min(source[0], cue[0]) if own else cue[0]
         right = max(source[1], cue[1]) if own else cue[1]
-        for q in self.quotes:
-            if (
-                own
-                and q[1] <= left
-                and _SAME_LINE_PUNCT.match(self.text[q[1] : left])
-                and (
+        if own:
+            # Quotations ending before `left` with only punctuation up to it: the last ones
+            # (a gap holding anything else holds it for every earlier quotation too).
+            end = bisect.bisect_right(self.quote_ends, left)
+            first = end
+            while first > 0 and _SAME_LINE_PUNCT.match(self.text[self.quotes[first - 1][1] : left]):
+                first -= 1
+            for q in self.quotes[first:end]:
+                if (
                     not self.text[q[0] : q[1]].rstrip("\"”'").endswith(".")
                     or _bare_cue(self.text[right : sent.end], verb)
-                )
-                and not self._quoted_name_before_clause(q, sent, verb)
-            ):  # '"... rising." She said' starts a new sentence; '"...," she said' does not,
-                # nor does a sentence that is only '"... rising." Trump said.'
-                return self._with_continuation(q, right, sent)
+                ) and not self._quoted_name_before_clause(q, sent, verb):
+                    # '"... rising." She said' starts a new sentence; '"...," she said' does
+                    # not, nor does a sentence that is only '"... rising." Trump said.'
+                    return self._with_continuation(q, right, sent)
         # 2. A clausal complement (extended to a quotation it overlaps).
         for child in verb.children:
             that_clause = child.dep_ == "advcl" and child.left_edge.lower_ == "that"
@@ -386,13 +388,17 @@ class QuoteFinder:
                 if span[1] > span[0]:
                     return span
         # 3. "X said:" followed by a quotation.
-        for q in self.quotes:
-            if q[0] < right or "\n\n" in self.text[right : q[0]].strip():
-                continue
-            gap = self.text[right : q[0]].rstrip()
-            if (gap.endswith(",") and len(gap) <= 60) or (gap.endswith(":") and len(gap) <= 160):
-                return q
-            break
+        # Only the first quotation after the cue can be it: a paragraph break before it is
+        # before every later one too.
+        after_cue = bisect.bisect_left(self.quote_starts, right)
+        if after_cue < len(self.quotes):
+            q = self.quotes[after_cue]
+            if "\n\n" not in self.text[right : q[0]].strip():
+                gap = self.text[right : q[0]].rstrip()
+                if (gap.endswith(",") and len(gap) <= 60) or (
+                    gap.endswith(":") and len(gap) <= 160
+                ):
+                    return q
         # 4. "..., X said." closing the sentence: what precedes is the content.
         after = self.text[right : sent.end]
         # 5. "Cost estimates, he added, were ..." and "As X told Y, ...": the rest is content.
