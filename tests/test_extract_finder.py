@@ -222,8 +222,8 @@ def test_widget_classes_are_found_however_the_tag_is_written() -> None:
     long_list = f"<html><body><p>Said <span class='{'col ' * 3000}tooltip'>{card}</span>.</p>"
     tree = parse_html(long_list)
     assert tree is not None and drop_inline_widgets(tree) == 1
-    # Found by position in all class and id values lower-cased together, or value by value
-    # when lower-casing changes a length ("İ" becomes two characters).
+    # Found among several class and id values, also next to one whose lower case is longer
+    # ("İ" becomes two characters).
     for extra in ("", "\u0130stanbul "):
         page = (
             f"<html><body><p id='a{extra}'>Said <b class='x'>the</b> "

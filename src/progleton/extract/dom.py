@@ -7,9 +7,6 @@ let the boilerplate rules recognise related-link lists once the links are gone.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 import lxml.etree
@@ -44,28 +41,17 @@ def drop_inline_widgets(tree: lxml.html.HtmlElement) -> int:
     # Most pages name no widget: one look at all their class and id values says so, far
     # cheaper than visiting every element (or lower-casing the whole page to search it).
     values: list[str] = _CLASS_AND_ID(tree)  # type: ignore[assignment]
-    joined = "\n".join(values)
-    low = joined.lower()
+    low = "\n".join(values).lower()
     if not any(word in low for word in _WIDGET_LITERALS):
         return 0
     owned: list[Any] = _CLASS_AND_ID_OWNED(tree)  # type: ignore[assignment]
-    if len(low) == len(joined) and len(owned) == len(values):
-        # Where each value starts in the joined text: a hit's position names its value.
-        starts = [0, *accumulate(len(v) + 1 for v in values)]
-        hits = {
-            bisect_right(starts, at) - 1
-            for word in _WIDGET_LITERALS
-            for at in _positions(low, word)
-        }
-        marked = list(dict.fromkeys(owned[i].getparent() for i in sorted(hits)))
-    else:  # lower-casing changed a length ("İ"): value by value
-        marked = list(
-            dict.fromkeys(
-                value.getparent()
-                for value in owned
-                if any(word in value.lower() for word in _WIDGET_LITERALS)
-            )
+    marked = list(
+        dict.fromkeys(
+            value.getparent()
+            for value in owned
+            if any(word in value.lower() for word in _WIDGET_LITERALS)
         )
+    )
     marked_set = set(marked)
     removed = 0
     for el in marked:
@@ -78,13 +64,6 @@ def drop_inline_widgets(tree: lxml.html.HtmlElement) -> int:
         el.drop_tree()
         removed += 1
     return removed
-
-
-def _positions(text: str, word: str) -> Iterator[int]:
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
 
 
 def link_texts(tree: lxml.html.HtmlElement) -> frozenset[str]:
