@@ -25,6 +25,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from progleton.enrich.lexicon import cue_verbs
+from progleton.enrich.quotes import quote_spans
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -79,8 +80,31 @@ class Analysis:
     sentences: list[Sentence]
 
 
-def _sentences(doc: Doc) -> Iterator[Span]:
-    """The sentencizer's sentences, also cut at paragraph breaks (it ignores newlines)."""
+def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span]:
+    """The sentencizer's sentences, also cut at paragraph breaks (it ignores newlines).
+
+    `opening` holds the character offsets of opening quotation marks: the sentencizer keeps
+    a mark after a full stop with the sentence it ends ('... today. "We will'), which leaves
+    the next sentence's quotation unopened and its parse wrong; such a mark moves on.
+    """
+    carried: int | None = None
+    for span in _paragraph_sentences(doc):
+        start, end = span.start, span.end
+        if carried is not None:
+            if "\n" not in doc[carried:start].text:
+                start = carried
+            carried = None
+        if end - start > 1 and doc[end - 1].idx in opening and doc[end - 1].is_punct:
+            end -= 1
+            carried = end
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+        yield doc[start:end]
+    if carried is not None:
+        yield doc[carried : carried + 1]
+
+
+def _paragraph_sentences(doc: Doc) -> Iterator[Span]:
     for sent in doc.sents:
         if "\n" not in sent.text:
             yield from _trimmed(doc, sent.start, sent.end)
@@ -142,7 +166,8 @@ def _analyze_batch(nlp: Language, texts: list[str], verbs: frozenset[str]) -> li
     to_parse: list[Sentence] = []
     for doc in docs:
         sentences = []
-        for span in _sentences(doc):
+        opening = frozenset(q[0] for q in quote_spans(doc.text))
+        for span in _sentences(doc, opening):
             sent = Sentence(span.start_char, span.end_char, span)
             sentences.append(sent)
             if _worth_parsing(span.text, verbs):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,12 +55,16 @@ _INHERITING = frozenset({"advcl", "conj", "xcomp", "relcl", "pcomp", "prep"})
 _NO_OBJECT_CUES = words(
     """
     tell tells told telling ask asks asked asking inform informs informed know knows knew
-    known find finds found show shows showed shown feel feels felt expect expects expected
+    known find finds found feel feels felt expect expects expected
     continue continued continues write wrote writes written call calls called calling
     think thinks thought remind reminded read reads
     """
 )
 _MIN_QUOTE_WORDS = 4
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+# Prepositions whose object is what was said, asked for or talked about ("called for",
+# "spoke about", "referred to", "railed against", "commented on").
+_CONTENT_PREPS = words("about for against to on of with over regarding")
 _NEGATION = frozenset({"n’t", "n't", "not"})
 # Capitalised words between a closing quotation mark and the subject the parser found.
 _NAME_GAP = re.compile(r"[ \t,]*((?:[A-Z][\w.'’-]*[ \t]+){1,4})")
@@ -304,10 +309,12 @@ class QuoteFinder:
     def _verb_cue(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
         base = sent.start
         main_acl = _main_verb_read_as_modifier(verb)
-        subj = verb.head if main_acl else _subject(verb)
+        subj = verb.head if main_acl else _subject(verb, lambda t: self._quoted(base + t.idx))
         if subj is None:
+            if self.attitudes and _agentless_passive(verb):
+                return self._agentless(sent, doc, verb)
             return self._named_before(sent, verb)
-        if main_acl:
+        if main_acl or (verb.dep_ == "acl" and verb.head.i == subj.i):
             end = subj.right_edge if subj.right_edge.i < verb.i else doc[verb.i - 1]
         else:
             # Relative clauses stay ('said X, who ...'), unless they report something
@@ -324,6 +331,9 @@ class QuoteFinder:
             content = _trim(self.text, cue[1], sent.end)
         if content is None or content[1] <= content[0]:
             return None
+        prep = self._content_preposition(base, verb)
+        if prep is not None and prep[0] == content:
+            cue = (cue[0], prep[1])  # "called for", "spoke about": the cue as readers see it
         # '"...," And Tom Berg added': the conjunction the name was extended over goes.
         lead = _LEAD_CONJUNCTION.match(self.text, source[0], source[1])
         if lead:
@@ -339,6 +349,20 @@ class QuoteFinder:
             source = None
         return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
                         subj)  # fmt: skip
+
+    def _agentless(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
+        """'X is expected to win', 'a year expected to bring ...': a stance with no one named
+        holding it (benchmark mode only: readers are shown who said what)."""
+        comp = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp", "oprd"}), None)
+        if comp is None or comp.i < verb.i:
+            return None
+        held = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        first = held.left_edge if held is not None and held.i < verb.i else comp.left_edge
+        content = _trim(self.text, *_chars(sent.start, first, comp.right_edge))
+        if content[1] <= content[0]:
+            return None
+        cue = _chars(sent.start, verb, verb)
+        return Relation(cue, None, content, self._is_direct(content), (sent.start, sent.end))
 
     def _content(
         self,
@@ -387,6 +411,15 @@ class QuoteFinder:
                     return inside
                 if span[1] > span[0]:
                     return span
+        # 2a. "News of the move was first reported by X": the passive's subject.
+        if subj.dep_ == "pobj" and subj.head.dep_ == "agent":
+            held = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if held is not None and held.i < verb.i:
+                return _trim(self.text, *_chars(base, held.left_edge, held.right_edge))
+        # 2b. "called for X", "talked about X", "referring to X": the preposition's object.
+        prep = self._content_preposition(base, verb)
+        if prep is not None:
+            return prep[0]
         # 3. "X said:" followed by a quotation.
         # Only the first quotation after the cue can be it: a paragraph break before it is
         # before every later one too.
@@ -418,6 +451,23 @@ class QuoteFinder:
             before = _trim(self.text, sent.start, left)
             if before[1] - before[0] > 10:
                 return before
+        return None
+
+    def _content_preposition(self, base: int, verb: Token) -> tuple[tuple[int, int], int] | None:
+        """The object of a preposition right after the cue that introduces what is said,
+        and where the preposition ends."""
+        for child in verb.children:
+            if child.dep_ != "prep" or child.i <= verb.i or child.lower_ not in _CONTENT_PREPS:
+                continue
+            between = child.doc[verb.i + 1 : child.i]
+            if any(t.dep_ not in {"advmod", "prt"} for t in between):
+                continue
+            obj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
+            if obj is None:
+                continue
+            span = _trim(self.text, *_chars(base, obj.left_edge, obj.right_edge))
+            if span[1] > span[0]:
+                return span, base + child.idx + len(child.text)
         return None
 
     def _before_reporting_clause(self, subj: Token) -> Token:
@@ -653,19 +703,27 @@ def _few_words(text: str) -> bool:
     return len(text.split()) <= 6
 
 
-def _subject(verb: Token) -> Token | None:
-    """The subject of a reporting verb, or of the verb it hangs from ("..., adding that")."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            if child.lower_ in _NEGATION:
-                # "We don’t want": with a curly apostrophe the parser may read "n’t" as the
-                # subject and hang the real one from "do".
-                return next(
-                    (s for a in verb.children if a.dep_ == "aux" for s in a.children
-                     if s.dep_ == "nsubj"),
-                    None,
-                )  # fmt: skip
-            return child
+def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Token | None:
+    """The subject of a reporting verb, or of the verb it hangs from ("..., adding that").
+
+    With `quoted`, a verb the parser gave two subjects ('"... Thanks ...," said X') takes
+    the one outside the quotation nearest to it.
+    """
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if len(subjects) > 1 and quoted is not None:
+        outside = [c for c in subjects if not quoted(c)] or subjects
+        subjects = sorted(outside, key=lambda c: abs(c.i - verb.i))[:1]
+    if subjects:
+        child = subjects[0]
+        if child.lower_ in _NEGATION:
+            # "We don’t want": with a curly apostrophe the parser may read "n’t" as the
+            # subject and hang the real one from "do".
+            return next(
+                (s for a in verb.children if a.dep_ == "aux" for s in a.children
+                 if s.dep_ == "nsubj"),
+                None,
+            )  # fmt: skip
+        return child
     for child in verb.children:
         if child.dep_ == "agent":  # "as reported by X", "was criticised by X"
             objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -683,6 +741,8 @@ def _subject(verb: Token) -> Token | None:
         # "X issued a statement saying ...": what the statement says, X says (not "Reporters
         # obtained a memo saying", "The senator received a letter saying").
         return next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and noun.i < verb.i and noun.tag_ in _NOUN_TAGS:
+        return noun  # "voters saying that ...", "a memo warning that ...": the noun says it
     tok = verb
     for _ in range(3):  # "said ... and added", "wrote, adding", "said in a statement, adding"
         if tok.dep_ not in _INHERITING or tok.head.i == tok.i:
