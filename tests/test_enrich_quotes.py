@@ -469,3 +469,43 @@ def test_a_participle_after_a_noun_is_said_by_the_noun() -> None:
         "closure has cost them their winter trade.",
     )
     assert any(s == "five shop owners" and c == "saying" for s, c, _ in got)
+
+
+def test_a_title_abbreviation_does_not_end_the_sentence() -> None:
+    # The tokenizer does not know "Col." or "Lt.": the sentencizer cut the name in two.
+    got = _relations(
+        '"We are holding the line," said Col. Steven H. Warren, a military spokesman. '
+        '"It is hard," said retired Army Lt. Gen. Mick Berg, who served in the north.'
+    )
+    assert [s for s, _, _ in got] == [
+        "Col. Steven H. Warren, a military spokesman",
+        "retired Army Lt. Gen. Mick Berg, who served in the north",
+    ]
+
+
+def test_contents_the_parser_puts_away_from_the_cue() -> None:
+    got = _relations(
+        "The moderator asked Okafor about her plans for the harbour. "
+        "Berg responded Friday to reports that the council would close the bridge. "
+        "Okafor said in one of a series of messages on Tuesday that the bridge would close "
+        "in May. Asked whether the bridge should close, 75 percent of residents said yes.\n\n"
+        "One harbour pilot tweeted:\n\nThe bridge has been unsafe for years and everyone "
+        "knows it.",
+    )
+    assert ("The moderator", "asked Okafor about", "her plans for the harbour") in got
+    assert ("Berg", "responded Friday to", "reports that the council would close the bridge") in got
+    assert ("Okafor", "said", "that the bridge would close in May") in got
+    assert ("75 percent of residents", "said", "yes") in got
+    assert ("One harbour pilot", "tweeted",
+            "The bridge has been unsafe for years and everyone knows it.") in got  # fmt: skip
+
+
+def test_stances_in_benchmark_mode() -> None:
+    got = _relations(
+        "This seems like a fine and fair idea. Okafor is seen as a careful manager of the "
+        "city budget. If she won, she would be able to claim she had fixed the bridge.",
+        attitudes=True,
+    )
+    assert (None, "seems like", "a fine and fair idea") in got
+    assert (None, "seen", "Okafor is seen as a careful manager of the city budget") in got
+    assert ("she", "claim", "she had fixed the bridge") in got

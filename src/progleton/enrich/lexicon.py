@@ -127,6 +127,51 @@ vow vowed vows vowing
 worry worried worries worrying
 write written
 yell yelled yells yelling
+rail railed rails railing
+assail assailed assails assailing
+bemoan bemoaned bemoans bemoaning
+rebuke rebuked rebukes rebuking
+lambaste lambasted lambastes lambasting
+lash lashed lashes lashing
+liken likened likens likening
+hail hailed hails hailing
+muse mused muses musing
+interject interjected interjects interjecting
+recount recounted recounts recounting
+allude alluded alludes alluding
+voice voiced voices voicing
+reference referenced references referencing
+quote quoted quotes quoting
+email emailed emails emailing
+forecast forecasts forecasting
+characterize characterized characterizes characterizing
+reaffirm reaffirmed reaffirms reaffirming
+articulate articulated articulates articulating
+underscore underscored underscores underscoring
+outline outlined outlines outlining
+hint hinted hints hinting
+disavow disavowed disavows disavowing
+congratulate congratulated congratulates congratulating
+apologize apologized apologizes apologizing
+rebut rebutted rebuts rebutting
+deride derided derides deriding
+downplay downplayed downplays downplaying
+champion championed champions championing
+lecture lectured lectures lecturing
+utter uttered utters uttering
+decry decried decries decrying
+chide chided chides chiding
+berate berated berates berating
+scold scolded scolds scolding
+castigate castigated castigates castigating
+excoriate excoriated excoriates excoriating
+ridicule ridiculed ridicules ridiculing
+side sided sides siding
+distance distanced distances distancing
+balk balked balks balking
+deem deemed deems deeming
+embrace embraced embraces embracing
+advocate advocated advocates advocating
 """
 
 # Forms the GGT list has that read as attribution cues too rarely to keep (e.g. "present").
@@ -198,6 +243,9 @@ ATTITUDE_FORMS = words(
     preferred prefers preferring realize realized realizes realizing remember remembered
     remembers remembering request requested requests requesting suspect suspected suspects
     suspecting threaten threatened threatens threatening wish wished wishes wishing
+    side sided sides siding distance distanced distances distancing balk balked balks balking
+    deem deemed deems deeming embrace embraced embraces embracing advocate advocated advocates
+    advocating
     """
 )
 

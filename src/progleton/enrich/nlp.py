@@ -88,7 +88,7 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
     the next sentence's quotation unopened and its parse wrong; such a mark moves on.
     """
     carried: int | None = None
-    for span in _paragraph_sentences(doc):
+    for span in _titles_joined(doc, _paragraph_sentences(doc)):
         start, end = span.start, span.end
         if carried is not None:
             if "\n" not in doc[carried:start].text:
@@ -102,6 +102,41 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
         yield doc[start:end]
     if carried is not None:
         yield doc[carried : carried + 1]
+
+
+# Titles the tokenizer does not know as abbreviations, so the sentencizer ends a sentence
+# at their full stop ("said retired Army Lt." | "Gen. Mick Bednarek").
+_TITLE_ABBREVIATIONS = frozenset(
+    {"col", "lt", "capt", "cpt", "sgt", "maj", "gen", "adm", "cmdr", "cdr", "brig", "pvt",
+     "cpl", "gov", "sen", "rep", "rev", "dr", "prof", "hon", "supt", "det", "insp", "amb",
+     "atty", "sec", "pres"}
+)  # fmt: skip
+
+
+def _titles_joined(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
+    """Sentences with a sentence cut after a title before a name put back together."""
+    held: Span | None = None
+    for span in spans:
+        if held is not None:
+            if "\n" not in doc[held.end : span.start].text and span[0].text[:1].isupper():
+                span = doc[held.start : span.end]
+            else:
+                yield held
+            held = None
+        if _ends_with_title(span):
+            held = span
+        else:
+            yield span
+    if held is not None:
+        yield held
+
+
+def _ends_with_title(span: Span) -> bool:
+    last = span[-1]
+    if last.text == "." and len(span) > 1:
+        word = span[-2]
+        return word.lower_ in _TITLE_ABBREVIATIONS and not word.whitespace_
+    return last.text.endswith(".") and last.lower_[:-1] in _TITLE_ABBREVIATIONS
 
 
 def _paragraph_sentences(doc: Doc) -> Iterator[Span]:
