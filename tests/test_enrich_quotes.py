@@ -509,3 +509,20 @@ def test_stances_in_benchmark_mode() -> None:
     assert (None, "seems like", "a fine and fair idea") in got
     assert (None, "seen", "Okafor is seen as a careful manager of the city budget") in got
     assert ("she", "claim", "she had fixed the bridge") in got
+
+
+def test_speech_nouns_carry_what_was_said() -> None:
+    got = _relations(
+        "Mayor Jane Okafor met the council on Tuesday. Okafor's claim that the bridge is "
+        "unsafe angered the council. Tom Berg made the argument that repairs would cost less. "
+        "The idea that the bridge could close worried residents."
+    )
+    assert ("Okafor's", "claim", "that the bridge is unsafe") in got
+    assert ("Tom Berg", "made the argument", "that repairs would cost less") in got
+    # Whose idea is not said: no attribution.
+    assert not [r for r in got if r[1] and "idea" in r[1]]
+    assert ("Okafor's", "support for", "the new bridge") in _relations(
+        "Okafor's support for the new bridge grew.", attitudes=True
+    )
+    # A stance noun is not a quote.
+    assert not _relations("Okafor's support for the new bridge grew.")

@@ -250,6 +250,26 @@ ATTITUDE_FORMS = words(
 )
 
 
+#: Nouns of speech that carry what was said in a "that" clause or a prepositional phrase
+#: ("Trump's claim that ...", "her criticism of the plan").
+SPEECH_NOUNS = words(
+    """
+    claim claims statement statements remark comment assertion assertions allegation
+    allegations accusation accusations warning warnings denial denials suggestion suggestions
+    promise promises pledge pledges call calls criticism criticisms praise complaint
+    complaints argument arguments insistence admission announcement prediction predictions
+    vow vows demand demands plea pleas questions
+    """
+)
+#: Nouns of stance ("his support for", "their opposition to", "the belief that").
+ATTITUDE_NOUNS = words(
+    """
+    support concern hope hopes fear fears belief beliefs view views
+    endorsement endorsements idea refusal speculation doubts doubt
+    """
+)
+
+
 @cache
 def speech_verbs() -> frozenset[str]:
     """Cue verbs of speech and writing only: what a quote needs."""

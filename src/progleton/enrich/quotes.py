@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from progleton.enrich.lexicon import (
+    ATTITUDE_NOUNS,
     PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
     SAY_FORMS,
+    SPEECH_NOUNS,
     cue_verbs,
     speech_verbs,
     words,
@@ -64,6 +66,17 @@ _MIN_QUOTE_WORDS = 4
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 # Prepositions whose object is what was said, asked for or talked about ("called for",
 # "spoke about", "referred to", "railed against", "commented on").
+_NOUN_PREPS = words("of for about on to against over")
+# Verbs a speech noun turns into a cue ("made the claim that", "voiced support for").
+_LIGHT_VERBS = words(
+    """
+    make makes made making express expresses expressed expressing voice voices voiced voicing
+    issue issues issued issuing offer offers offered offering give gives gave given giving
+    deliver delivers delivered delivering raise raises raised raising repeat repeats repeated
+    repeating reiterate reiterates reiterated reiterating renew renews renewed renewing lodge
+    lodged level leveled levelled share shares shared sharing have has had having
+    """
+)
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _CONTENT_PREPS = words("about for against to on of with over regarding like")
 _NEGATION = frozenset({"n’t", "n't", "not"})
@@ -210,6 +223,7 @@ class QuoteFinder:
         # Stance and intention cues ("wants", "rejected") only when asked for (the benchmark
         # counts them); quotes need speech.
         self.verbs = cue_verbs() if attitudes else speech_verbs()
+        self.nouns = SPEECH_NOUNS | ATTITUDE_NOUNS if attitudes else SPEECH_NOUNS
         self.attitudes = attitudes
 
     def relations(self) -> list[Relation]:
@@ -236,6 +250,8 @@ class QuoteFinder:
                 rel = self._according(sent, doc, tok)
             elif tok.lower_ in self.verbs and (tok.tag_.startswith("VB") or tok.dep_ == "ROOT"):
                 rel = self._verb_cue(sent, doc, tok)
+            elif tok.lower_ in self.nouns and tok.tag_ in {"NN", "NNS"}:
+                rel = self._noun_cue(sent, tok)
             elif tok.lower_ in _PUT and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "it":
                 rel = self._as_put_it(sent, doc, tok)
             else:
@@ -271,6 +287,64 @@ class QuoteFinder:
                 continue
             out.append(Relation((colon, colon + 1), source, q, True, (sent.start, sent.end), subj))
         return out
+
+    def _noun_cue(self, sent: Sentence, noun: Token) -> Relation | None:
+        """'Trump's claim that ...', 'her criticism of the plan', 'made the claim that'."""
+        base = sent.start
+        content: tuple[int, int] | None = None
+        cue_end = noun
+        for c in noun.children:
+            if (
+                c.i > noun.i
+                and c.dep_ in {"acl", "ccomp"}
+                and any(
+                    m.dep_ == "mark" and m.lower_ == "that" and m.i == c.left_edge.i
+                    for m in c.children
+                )
+            ):
+                content = _chars(base, c.left_edge, c.right_edge)
+                break
+            if c.i == noun.i + 1 and c.dep_ == "prep" and c.lower_ in _NOUN_PREPS:
+                obj = next((o for o in c.children if o.dep_ in {"pobj", "pcomp"}), None)
+                if obj is not None:
+                    content = _chars(base, obj.left_edge, obj.right_edge)
+                    cue_end = c  # "criticism of"
+                    break
+        if content is None:
+            return None
+        content = _trim(self.text, *content)
+        if content[1] <= content[0]:
+            return None
+        holder = self._noun_holder(noun)
+        if holder is None:
+            return None  # "the idea that ...": whose idea is not said, or not this way
+        source = None
+        if holder is not None:
+            first, last = holder
+            source = _source_span(self.text, *_chars(base, first, last))
+            if source[1] <= source[0]:
+                source = None
+        # "made the argument that": the cue as readers see it starts at the verb.
+        light = noun.dep_ == "dobj" and noun.head.lower_ in _LIGHT_VERBS and noun.head.i < noun.i
+        cue = _chars(base, noun.head if light and not _has_poss(noun) else noun, cue_end)
+        return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
+                        holder[0] if holder else None)  # fmt: skip
+
+    def _noun_holder(self, noun: Token) -> tuple[Token, Token] | None:
+        """Who made the claim: a possessive, the subject of "made the claim", or "by X"."""
+        for c in noun.children:
+            if c.dep_ == "poss":
+                return c.left_edge, c.right_edge
+        if noun.dep_ == "dobj" and noun.head.lower_ in _LIGHT_VERBS:
+            subj = _subject(noun.head)
+            if subj is not None and subj.i < noun.head.i:
+                return subj.left_edge, self._before_reporting_clause(subj)
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in {"by", "from"} and c.i > noun.i:
+                obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+                if obj is not None:
+                    return obj.left_edge, obj.right_edge
+        return None
 
     def _as_put_it(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
         """'..., "a lawful source of income," as a Homeland Security memo put it.'"""
@@ -710,6 +784,10 @@ def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
             end = doing.start()
             break
     return _trim(text, start, end)
+
+
+def _has_poss(noun: Token) -> bool:
+    return any(c.dep_ == "poss" for c in noun.children)
 
 
 def _main_verb_read_as_modifier(verb: Token) -> bool:
