@@ -451,16 +451,15 @@ def test_what_a_cue_calls_for_or_talks_about_is_its_content() -> None:
     assert not _relations("Okafor said in a statement on Tuesday.")
 
 
-def test_passive_cues_with_and_without_an_agent() -> None:
-    got = _relations(
-        "News of the closure was first reported by the Harbour Gazette. "
-        "The bridge is expected to reopen in May.",
-        attitudes=True,
-    )
-    assert ("the Harbour Gazette", "reported", "News of the closure") in got
+def test_agentless_stances_only_in_benchmark_mode() -> None:
+    got = _relations("The bridge is expected to reopen in May.", attitudes=True)
     assert (None, "expected", "The bridge is expected to reopen in May") in got
     # Readers are shown who said what: a stance held by no one named is left out.
     assert not [r for r in _relations("The bridge is expected to reopen in May.") if r[1]]
+    # A passive with an agent that is weather or an actor is not speech.
+    assert not _relations(
+        "The coast was lashed by heavy rain and strong winds. Woody is voiced by Tom Hanks."
+    )
 
 
 def test_a_participle_after_a_noun_is_said_by_the_noun() -> None:
@@ -497,7 +496,7 @@ def test_contents_the_parser_puts_away_from_the_cue() -> None:
     assert ("Okafor", "said", "that the bridge would close in May") in got
     assert ("75 percent of residents", "said", "yes") in got
     assert ("One harbour pilot", "tweeted",
-            "The bridge has been unsafe for years and everyone knows it.") in got  # fmt: skip
+            "The bridge has been unsafe for years and everyone knows it") in got  # fmt: skip
 
 
 def test_stances_in_benchmark_mode() -> None:
@@ -526,3 +525,63 @@ def test_speech_nouns_carry_what_was_said() -> None:
     )
     # A stance noun is not a quote.
     assert not _relations("Okafor's support for the new bridge grew.")
+
+
+def test_prepositions_that_name_a_time_an_addressee_or_a_manner_are_not_content() -> None:
+    # Found in review: the preposition rule is for pairs such as "called for", "spoke
+    # about", "commented on", never for a time, an addressee or a manner.
+    assert _relations('"I never said that," Johnson, 54, told the court on Monday.') == [
+        ("Johnson, 54", "told", '"I never said that,"')
+    ]
+    for text in (
+        "A senior official said on condition of anonymity because he was not authorized.",
+        "The president said on Tuesday. He told reporters on Tuesday.",
+        "The CEO wrote to shareholders on Tuesday. Jones testified for three hours.",
+        "She apologized to the victims' families.",
+        "The company did not respond to requests for comment.",
+        "She declined to comment on the lawsuit.",
+        "The suspect's statement to police was read aloud. Ukraine's claim to Crimea is old.",
+        "He hailed a cab. The senator quoted Lincoln. The chairman congratulated the winners.",
+    ):
+        assert _relations(text) == [], text
+    assert _relations("Lee commented on the plan on Monday.") == [
+        ("Lee", "commented on", "the plan")
+    ]
+
+
+def test_a_title_join_needs_a_name_after_the_title() -> None:
+    from progleton.enrich.nlp import analyze
+
+    text = (
+        "He was promoted to Col. The promotion was overdue. The race was won in 9.58 sec. "
+        "Bolt was delighted. The order came from Gen. Mick Berg."
+    )
+    sentences = [text[s.start : s.end] for s in next(analyze([text])).sentences]
+    assert sentences == [
+        "He was promoted to Col.",
+        "The promotion was overdue.",
+        "The race was won in 9.58 sec.",
+        "Bolt was delighted.",
+        "The order came from Gen. Mick Berg.",
+    ]
+
+
+def test_two_subjects_outside_quotations_keep_the_first() -> None:
+    got = _relations("The people who said they saw the crash told police it happened fast.")
+    assert ("The people who said they saw the crash", "told", "it happened fast") in got
+
+
+def test_names_after_an_inverted_cue_and_split_titles() -> None:
+    got = _relations(
+        '"The candidates do not understand the military," said Army Capt. Christian Pardo, '
+        "who said he would not vote.\n\n"
+        '"She needs one or two big ideas for the problems we are facing," said Robert Reich, '
+        "who served as labor secretary yet endorsed his rival in the primary."
+    )
+    sources = [s for s, cue, c in got if c.startswith('"')]
+    assert sources == [
+        "Army Capt. Christian Pardo",
+        "Robert Reich, who served as labor secretary yet endorsed his rival in the primary",
+    ]
+    # A heading after "tweeted:" is not what was tweeted.
+    assert not _relations("The embassy said in a tweet:\n\nRelated coverage\n\nMore news.")

@@ -182,7 +182,9 @@ _DROP = frozenset(
      "finding", "convince", "convinces", "convincing", "convinced", "demonstrate",
      "demonstrated", "demonstrates", "demonstrating", "illustrate", "illustrated",
      "illustrates", "illustrating", "notified", "notifies", "notify", "notifying",
-     "acclaim", "acclaimed", "acclaiming", "acclaims", "rave", "raved", "raves", "raving"}
+     "acclaim", "acclaimed", "acclaiming", "acclaims", "rave", "raved", "raves", "raving",
+     "mean", "means", "meant", "meaning", "speaking", "compare", "compared", "compares",
+     "comparing", "advise", "advised", "advises", "advising"}
 )  # fmt: skip
 
 
@@ -248,6 +250,63 @@ ATTITUDE_FORMS = words(
     advocating
     """
 )
+
+
+def _forms(base: str) -> set[str]:
+    """A regular verb's forms ("argue": argue, argues, argued, arguing)."""
+    stem = base[:-1] if base.endswith("e") and not base.endswith("ee") else base
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    return {base, base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s"),
+            stem + "ed", stem + "ing"}  # fmt: skip
+
+
+_IRREGULAR = {
+    "speak": {"speak", "speaks", "spoke", "spoken", "speaking"},
+    "know": {"know", "knows", "knew", "known", "knowing"},
+    "learn": {"learn", "learns", "learned", "learnt", "learning"},
+    "feel": {"feel", "feels", "felt", "feeling"},
+    "think": {"think", "thinks", "thought", "thinking"},
+    "write": {"write", "writes", "wrote", "written", "writing"},
+    "tweet": {"tweet", "tweets", "tweeted", "tweeting"},
+    "refer": {"refer", "refers", "referred", "referring"},
+    "allude": {"allude", "alludes", "alluded", "alluding"},
+    "plead": {"plead", "pleads", "pleaded", "pled", "pleading"},
+    "object": {"object", "objects", "objected", "objecting"},
+    "brag": {"brag", "brags", "bragged", "bragging"},
+    "fret": {"fret", "frets", "fretted", "fretting"},
+    "reply": {"reply", "replies", "replied", "replying"},
+}
+
+# A reporting verb and the preposition that introduces what was said, called for or talked
+# about ("called for a ban", "spoke about the cost", "referred to the report"). Only these
+# pairs: "told the court on Monday", "wrote to shareholders", "apologized to the families"
+# name a time or an addressee, not what was said.
+_PHRASAL = {
+    "for": "call argue push press advocate plead campaign lobby vote ask appeal clamor "
+    "apologize hope",
+    "about": "talk speak joke worry complain warn write think ask boast brag comment "
+    "testify tweet muse fret speculate inquire care know learn feel",
+    "against": "argue warn rail speak vote campaign caution protest lobby testify",
+    "to": "refer point allude object respond react reply",
+    "on": "comment weigh insist elaborate reflect agree",
+    "of": "speak warn complain boast think",
+    "with": "agree disagree side",
+    "like": "seem sound look appear",
+    "over": "worry fret",
+}
+
+
+@cache
+def phrasal_cues() -> dict[str, frozenset[str]]:
+    """Preposition -> forms of the verbs whose object after it is what was said."""
+    out: dict[str, frozenset[str]] = {}
+    for prep, verbs in _PHRASAL.items():
+        forms: set[str] = set()
+        for base in verbs.split():
+            forms |= _IRREGULAR.get(base, _forms(base))
+        out[prep] = frozenset(forms)
+    return out
 
 
 #: Nouns of speech that carry what was said in a "that" clause or a prepositional phrase

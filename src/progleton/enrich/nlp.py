@@ -108,8 +108,8 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
 # at their full stop ("said retired Army Lt." | "Gen. Mick Bednarek").
 _TITLE_ABBREVIATIONS = frozenset(
     {"col", "lt", "capt", "cpt", "sgt", "maj", "gen", "adm", "cmdr", "cdr", "brig", "pvt",
-     "cpl", "gov", "sen", "rep", "rev", "dr", "prof", "hon", "supt", "det", "insp", "amb",
-     "atty", "sec", "pres"}
+     "cpl", "gov", "sen", "rep", "rev", "dr", "prof", "hon", "supt", "insp", "amb",
+     "atty"}
 )  # fmt: skip
 
 
@@ -118,7 +118,9 @@ def _titles_joined(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
     held: Span | None = None
     for span in spans:
         if held is not None:
-            if "\n" not in doc[held.end : span.start].text and span[0].text[:1].isupper():
+            # A name follows ("Col. Steven Warren"), not a sentence ("promoted to Col. The").
+            first = span[0]
+            if "\n" not in doc[held.end : span.start].text and first.is_title and not first.is_stop:
                 span = doc[held.start : span.end]
             else:
                 yield held

@@ -26,6 +26,7 @@ from progleton.enrich.lexicon import (
     SAY_FORMS,
     SPEECH_NOUNS,
     cue_verbs,
+    phrasal_cues,
     speech_verbs,
     words,
 )
@@ -59,14 +60,21 @@ _NO_OBJECT_CUES = words(
     tell tells told telling ask asks asked asking inform informs informed know knows knew
     known find finds found feel feels felt expect expects expected
     continue continued continues write wrote writes written call calls called calling
-    think thinks thought remind reminded read reads
+    think thinks thought remind reminded read reads hail hails hailed hailing email emails
+    emailed emailing quote quotes quoted quoting congratulate congratulates congratulated
+    congratulating lecture lectures lectured lecturing
     """
 )
 _MIN_QUOTE_WORDS = 4
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 # Prepositions whose object is what was said, asked for or talked about ("called for",
 # "spoke about", "referred to", "railed against", "commented on").
-_NOUN_PREPS = words("of for about on to against over")
+# A name with its title after an inverted cue ("said retired neurosurgeon Ben Carson").
+_NAME_TAGS = frozenset({"NNP", "NNPS", "NN", "NNS", "JJ", "DT", "HYPH", "CD"})
+# "statement to police", "claim to Crimea", "announcement on Monday": "to" and "on" after a
+# noun name an addressee, a possession or a time; "of" only after a few nouns.
+_NOUN_PREPS = words("for about against over")
+_NOUNS_OF = words("criticism criticisms praise accusation accusations allegation allegations")
 # Verbs a speech noun turns into a cue ("made the claim that", "voiced support for").
 _LIGHT_VERBS = words(
     """
@@ -77,8 +85,17 @@ _LIGHT_VERBS = words(
     lodged level leveled levelled share shares shared sharing have has had having
     """
 )
+# Objects of "commented on", "responded to" that are a time or a request, not a topic.
+_NOT_CONTENT = words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday today tonight yesterday morning
+    afternoon evening night weekend week month year time occasion behalf condition request
+    requests inquiry inquiries queries call calls email emails message messages
+    """
+)
+_TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
+_REFUSING = words("decline declines declined declining refuse refuses refused refusing")
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
-_CONTENT_PREPS = words("about for against to on of with over regarding like")
 _NEGATION = frozenset({"n’t", "n't", "not"})
 # Capitalised words between a closing quotation mark and the subject the parser found.
 _NAME_GAP = re.compile(r"[ \t,]*((?:[A-Z][\w.'’-]*[ \t]+){1,4})")
@@ -304,7 +321,11 @@ class QuoteFinder:
             ):
                 content = _chars(base, c.left_edge, c.right_edge)
                 break
-            if c.i == noun.i + 1 and c.dep_ == "prep" and c.lower_ in _NOUN_PREPS:
+            if (
+                c.i == noun.i + 1
+                and c.dep_ == "prep"
+                and (c.lower_ in _NOUN_PREPS or (c.lower_ == "of" and noun.lower_ in _NOUNS_OF))
+            ):
                 obj = next((o for o in c.children if o.dep_ in {"pobj", "pcomp"}), None)
                 if obj is not None:
                     content = _chars(base, obj.left_edge, obj.right_edge)
@@ -396,9 +417,23 @@ class QuoteFinder:
             # Relative clauses stay ('said X, who ...'), unless they report something
             # themselves ('X, who said ...', an attribution of its own).
             end = self._before_reporting_clause(subj)
-        source: tuple[int, int] | None = _source_span(self.text, *_chars(base, subj.left_edge, end))
+            # "said Army Capt. Christian Pardo": the tokenizer split "Capt." and the parser
+            # made two subjects of one name; they run on, so they are one source.
+            for other in verb.children:
+                if other.dep_ == "nsubj" and other.left_edge.i == end.i + 1:
+                    end = self._before_reporting_clause(other)
+                    subj = other
+        first = subj.left_edge
+        for other in verb.children:
+            if other.dep_ == "nsubj" and other.right_edge.i + 1 == first.i:
+                first = other.left_edge
+        source: tuple[int, int] | None = _source_span(self.text, *_chars(base, first, end))
         cue = _chars(base, verb, verb)
         assert source is not None
+        # '"...," Johnson, 54, told': the parser may hang the closing mark on the subject.
+        closing = bisect.bisect_left(self.quote_ends, source[0] + 1)
+        if closing < len(self.quotes) and self.quote_ends[closing] == source[0] + 1:
+            source = _trim(self.text, source[0] + 1, source[1])
         if subj.head.i == verb.i and subj.i < verb.i:
             source = self._after_quote(source)
         source = self._after_dateline(sent, doc, subj, source)
@@ -414,6 +449,8 @@ class QuoteFinder:
         lead = _LEAD_CONJUNCTION.match(self.text, source[0], source[1])
         if lead:
             source = (lead.end(), source[1])
+        if not self.attitudes and verb.dep_ == "xcomp" and verb.head.lower_ in _REFUSING:
+            return None  # "declined to comment on the lawsuit" says nothing
         agentless = not main_acl and _agentless_passive(verb)
         if agentless and not self.attitudes:
             # What readers see is who said what: "Asked whether ..." is the question put to
@@ -481,9 +518,7 @@ class QuoteFinder:
         for child in verb.children:
             that_clause = child.dep_ == "advcl" and child.left_edge.lower_ == "that"
             if (child.dep_ in _COMPLEMENTS or that_clause) and child.i != subj.i:
-                second = any(c.dep_ in {"dobj", "dative"} and c.i < child.i for c in verb.children)
-                if child.dep_ == "dobj" and verb.lower_ in _NO_OBJECT_CUES and not second:
-                    # ("asked Harris that question": the second object is what was asked)
+                if child.dep_ == "dobj" and verb.lower_ in _NO_OBJECT_CUES:
                     span = _chars(base, child.left_edge, child.right_edge)
                     if not self._overlapping_quote(span) or any(
                         c.dep_ == "ccomp" and c.i > child.i for c in verb.children
@@ -501,11 +536,6 @@ class QuoteFinder:
         answer = next((c for c in verb.children if c.dep_ == "intj" and c.i > verb.i), None)
         if answer is not None and answer.lower_ in {"yes", "no"}:
             return _chars(base, answer, answer)
-        # 2a. "News of the move was first reported by X": the passive's subject.
-        if subj.dep_ == "pobj" and subj.head.dep_ == "agent":
-            held = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            if held is not None and held.i < verb.i:
-                return _trim(self.text, *_chars(base, held.left_edge, held.right_edge))
         # 2b. "called for X", "talked about X", "referring to X": the preposition's object.
         prep = self._content_preposition(base, verb)
         if prep is not None:
@@ -532,7 +562,10 @@ class QuoteFinder:
             nxt = bisect.bisect_right(self.sentence_starts, sent.start)
             if nxt < len(self.sentence_starts):
                 following = self.analysis.sentences[nxt]
-                return _trim(self.text, following.start, following.end)
+                said = self.text[following.start : following.end].rstrip(".")
+                # Only the next paragraph, and a statement, not a heading ("Related coverage").
+                if self.text.count("\n", sent.end, following.start) <= 2 and len(said.split()) >= 4:
+                    return following.start, following.start + len(said)
         # 4. "..., X said." closing the sentence: what precedes is the content.
         after = self.text[right : sent.end]
         # 5. "Cost estimates, he added, were ..." and "As X told Y, ...": the rest is content.
@@ -558,7 +591,11 @@ class QuoteFinder:
         """The object of a preposition right after the cue that introduces what is said,
         and where the preposition ends."""
         for child in verb.children:
-            if child.dep_ != "prep" or child.i <= verb.i or child.lower_ not in _CONTENT_PREPS:
+            if (
+                child.dep_ != "prep"
+                or child.i <= verb.i
+                or verb.lower_ not in phrasal_cues().get(child.lower_, ())
+            ):
                 continue
             # Only adverbs, a time ("responded Friday to") or a short object ("asked Carson
             # about") between the cue and the preposition.
@@ -571,7 +608,7 @@ class QuoteFinder:
             ):
                 continue
             obj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
-            if obj is None:
+            if obj is None or obj.lower_ in _NOT_CONTENT or obj.tag_ == "CD":
                 continue
             span = _trim(self.text, *_chars(base, obj.left_edge, obj.right_edge))
             if span[1] > span[0]:
@@ -584,6 +621,10 @@ class QuoteFinder:
         for tok in doc[verb.i + 1 : verb.i + 14]:
             if tok.tag_.startswith("VB") or tok.text in {";", ":", "(", "—", "–"}:
                 return None
+            if tok.lower_ in {"so", "such"}:
+                return None  # "said so loudly that everyone heard"
+            if tok.lower_ == "that" and tok.nbor(-1).lower_ in _TIME_NOUNS:
+                return None  # "said on the day that he was arrested ..."
             if tok.lower_ == "that" and tok.dep_ == "mark" and tok.i > verb.i + 1:
                 clause = tok.head
                 if clause.i <= tok.i or not clause.is_ancestor(tok):
@@ -635,14 +676,43 @@ class QuoteFinder:
         verb counts, so '"...?" asked him' (a pronoun object) and longer clauses do not.
         """
         obj = next((c for c in verb.children if c.i > verb.i and c.dep_ in _INVERTED_SPEAKER), None)
-        if obj is None or obj.left_edge.i != verb.i + 1 or obj.lower_ in PERSON_PRONOUNS:
-            return None
         base = sent.start
-        source = _source_span(self.text, *_chars(base, obj.left_edge, obj.right_edge))
+        if obj is None:
+            named = self._name_after(sent, verb)
+            if named is None:
+                return None
+            source, obj = named
+        elif obj.left_edge.i != verb.i + 1 or obj.lower_ in PERSON_PRONOUNS:
+            return None
+        else:
+            source = _source_span(self.text, *_chars(base, obj.left_edge, obj.right_edge))
         at = base + verb.idx
         content = self._with_continuation(q, source[1], sent)
         return Relation((at, at + len(verb.text)), source, content, True, (sent.start, sent.end),
                         obj)  # fmt: skip
+
+    def _name_after(self, sent: Sentence, verb: Token) -> tuple[tuple[int, int], Token] | None:
+        """'"...," said Robert Reich, who ...' where the parser hung the name elsewhere: the
+        name after the verb (with a description or relative clause after a comma)."""
+        doc = verb.doc
+        i = verb.i + 1
+        head: Token | None = None
+        while i < len(doc) and doc[i].tag_ in _NAME_TAGS:
+            if doc[i].tag_ in {"NNP", "NNPS"}:
+                head = doc[i]
+            i += 1
+        if head is None or i == verb.i + 1:
+            return None
+        end = doc[i - 1]
+        if i < len(doc) and doc[i].text == ",":
+            if i + 1 < len(doc) and doc[i + 1].lower_ in {"who", "a", "an", "the"}:
+                last = len(doc) - 1
+                while last > i and (doc[last].is_punct or doc[last].is_space):
+                    last -= 1
+                end = doc[last]
+        elif i < len(doc) and not doc[i].is_punct:
+            return None  # the name runs into something else: not a plain inverted cue
+        return _trim(self.text, *_chars(sent.start, doc[verb.i + 1], end)), head
 
     def _after_quote(self, source: tuple[int, int]) -> tuple[int, int]:
         """'"...," Tulsa police Chief X said': the parser may leave part of the name out."""
@@ -835,7 +905,7 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
     the one outside the quotation nearest to it.
     """
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-    if len(subjects) > 1 and quoted is not None:
+    if len(subjects) > 1 and quoted is not None and any(quoted(c) for c in subjects):
         outside = [c for c in subjects if not quoted(c)] or subjects
         subjects = sorted(outside, key=lambda c: abs(c.i - verb.i))[:1]
     if subjects:
