@@ -585,3 +585,19 @@ def test_names_after_an_inverted_cue_and_split_titles() -> None:
     ]
     # A heading after "tweeted:" is not what was tweeted.
     assert not _relations("The embassy said in a tweet:\n\nRelated coverage\n\nMore news.")
+
+
+def test_transcript_and_headline_labels() -> None:
+    got = _relations(
+        "Lewandowski: FBI director acted as judge and jury on Clinton\n\n"
+        "Governor Mary Fallin spoke to Jake Tapper of CNN on Sunday.\n\n"
+        "TAPPER: Do you think he has campaigned as a healer?\n\n"
+        "FALLIN: I think he is trying to campaign as a healer.\n\n"
+        "NEW DELHI: The council met the engineers for three hours.\n\n"
+        "Update: This story has been updated with new figures."
+    )
+    assert got == [
+        ("Lewandowski", ":", "FBI director acted as judge and jury on Clinton"),
+        ("TAPPER", ":", "Do you think he has campaigned as a healer?"),
+        ("FALLIN", ":", "I think he is trying to campaign as a healer."),
+    ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -95,6 +95,17 @@ _NOT_CONTENT = words(
 )
 _TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
 _REFUSING = words("decline declines declined declining refuse refuses refused refusing")
+# "TAPPER:", "Marco Rubio:", "Q:": a speaker's label opening a paragraph.
+_LABEL = re.compile(r"([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
+_NOT_LABELS = words(
+    """
+    update note photo photos related watch video source sources correction advertisement share
+    tags posted listen also warning breaking exclusive opinion analysis editorial review
+    read editor's caption credit image images graphic chart map subscribe sign follow click
+    email contact updated published
+    """
+)
+_NOT_SPEAKER_ENTITIES = frozenset({"GPE", "LOC", "DATE", "TIME", "FAC", "CARDINAL"})
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
 # Capitalised words between a closing quotation mark and the subject the parser found.
@@ -242,6 +253,7 @@ class QuoteFinder:
         self.verbs = cue_verbs() if attitudes else speech_verbs()
         self.nouns = SPEECH_NOUNS | ATTITUDE_NOUNS if attitudes else SPEECH_NOUNS
         self.attitudes = attitudes
+        self._people: set[str] | None = None
 
     def relations(self) -> list[Relation]:
         """Every attribution found, in text order."""
@@ -250,6 +262,7 @@ class QuoteFinder:
             if sent.doc is not None:
                 found.extend(self._in_sentence(sent))
         found = self._without_nested(found)
+        found.extend(self._labelled_lines(found))
         found.extend(self._dash_signed(found))
         found.extend(self._unattributed_quotes(found))
         found.sort(key=lambda r: r.content[0] if r.cue is None else r.cue[0])
@@ -786,6 +799,49 @@ class QuoteFinder:
             if r.cue is None or not any(c[0] <= r.cue[0] < c[1] and r.content != c for c in outer)
         ]
 
+    def _labelled_lines(self, found: list[Relation]) -> list[Relation]:
+        """Transcripts and headline quotes: 'TAPPER: Do you think ...', 'Lewandowski: FBI
+        director acted as judge and jury': a paragraph opening with a name and a colon."""
+        out: list[Relation] = []
+        inside = _Cover(r.content for r in found)
+        for sent in self.analysis.sentences:
+            if (
+                sent.start
+                and self.text[self.text.rfind("\n", 0, sent.start) + 1 : sent.start].strip()
+            ):
+                continue  # not at the start of a paragraph
+            m = _LABEL.match(self.text, sent.start, sent.end)
+            if m is None or m.group(1).lower() in _NOT_LABELS or self._place_or_time(m.span(1)):
+                continue
+            label = m.group(1)
+            if label.isupper() and label not in {"Q", "A"} and not self._named_person(label):
+                continue  # "NEW DELHI: The ..." is a dateline; "TAPPER:" names Jake Tapper
+            end = self.text.find("\n", m.end())
+            content = _trim(self.text, m.end(), len(self.text) if end < 0 else end)
+            if len(self.text[content[0] : content[1]].split()) < 3 or inside(content[0]):
+                continue
+            colon = m.end(1)
+            out.append(Relation((colon, colon + 1), (m.start(1), m.end(1)), content,
+                                self._is_direct(content), (sent.start, sent.end)))  # fmt: skip
+        return out
+
+    def _named_person(self, label: str) -> bool:
+        """Whether the text names a person with this capitalised label's last word."""
+        if self._people is None:
+            self._people = {
+                w.lower()
+                for e in self.analysis.doc.ents
+                if e.label_ == "PERSON"
+                for w in e.text.split()
+            }
+        return label.split()[-1].lower() in self._people
+
+    def _place_or_time(self, span: tuple[int, int]) -> bool:
+        label = self.analysis.doc.char_span(*span, alignment_mode="expand")
+        return label is not None and any(
+            t.ent_type_ in _NOT_SPEAKER_ENTITIES for t in label if t.ent_type_
+        )
+
     def _dash_signed(self, found: list[Relation]) -> list[Relation]:
         out = []
         for q in self.quotes:
@@ -825,6 +881,21 @@ class QuoteFinder:
             direct.sort(key=lambda r: r.content[0])
             claimed.append(q)
         return out
+
+
+class _Cover:
+    """Whether a position falls inside any of a set of spans, by bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []  # the furthest end among spans starting up to here
+        for _, b in ordered:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def __call__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.reach[i] > pos
 
 
 def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
