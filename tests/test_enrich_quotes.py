@@ -601,3 +601,21 @@ def test_transcript_and_headline_labels() -> None:
         ("TAPPER", ":", "Do you think he has campaigned as a healer?"),
         ("FALLIN", ":", "I think he is trying to campaign as a healer."),
     ]
+
+
+def test_phrasal_cue_forms() -> None:
+    from progleton.enrich.lexicon import phrasal_cues
+
+    cues = phrasal_cues()
+    assert {"agree", "agrees", "agreed", "agreeing"} <= cues["with"]
+    assert {"argue", "argued", "arguing", "worries", "worried"} <= cues["for"] | cues["about"]
+    got = _relations(
+        "Former mayor Bill Lee agreed with the analysis. She congratulated Tom Berg for "
+        "finishing the bridge. Okafor apparently thinks so, too.",
+        attitudes=True,
+    )
+    assert ("Former mayor Bill Lee", "agreed with", "the analysis") in got
+    assert ("She", "congratulated Tom Berg for", "finishing the bridge") in got
+    assert ("Okafor", "thinks", "so") in got
+    # Readers are not shown "so" as what someone said.
+    assert not _relations("Okafor said so, too.")

@@ -253,12 +253,16 @@ ATTITUDE_FORMS = words(
 
 
 def _forms(base: str) -> set[str]:
-    """A regular verb's forms ("argue": argue, argues, argued, arguing)."""
-    stem = base[:-1] if base.endswith("e") and not base.endswith("ee") else base
+    """A regular verb's forms ("argue": argue, argues, argued, arguing; "agree": agreeing)."""
     if base.endswith("y") and base[-2:-1] not in "aeiou":
         return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
-    return {base, base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s"),
-            stem + "ed", stem + "ing"}  # fmt: skip
+    third = base + ("es" if base.endswith(("s", "sh", "ch", "x", "z")) else "s")
+    if base.endswith("e"):
+        past = base + "d"
+        ing = base + "ing" if base.endswith("ee") else base[:-1] + "ing"
+    else:
+        past, ing = base + "ed", base + "ing"
+    return {base, third, past, ing}
 
 
 _IRREGULAR = {
@@ -284,12 +288,12 @@ _IRREGULAR = {
 # name a time or an addressee, not what was said.
 _PHRASAL = {
     "for": "call argue push press advocate plead campaign lobby vote ask appeal clamor "
-    "apologize hope",
+    "apologize hope congratulate thank praise criticize blame fault credit applaud commend",
     "about": "talk speak joke worry complain warn write think ask boast brag comment "
     "testify tweet muse fret speculate inquire care know learn feel",
     "against": "argue warn rail speak vote campaign caution protest lobby testify",
     "to": "refer point allude object respond react reply",
-    "on": "comment weigh insist elaborate reflect agree",
+    "on": "comment weigh insist elaborate reflect agree speak talk testify write tweet",
     "of": "speak warn complain boast think",
     "with": "agree disagree side",
     "like": "seem sound look appear",

@@ -545,6 +545,11 @@ class QuoteFinder:
                     return inside
                 if span[1] > span[0]:
                     return span
+        # "Cruz thinks so, too": in benchmark mode, "so" stands for what is held.
+        if self.attitudes and any(
+            c.dep_ == "advmod" and c.lower_ == "so" and c.i == verb.i + 1 for c in verb.children
+        ):
+            return _chars(base, doc[verb.i + 1], doc[verb.i + 1])
         # "75 percent said yes", "He said no to the war".
         answer = next((c for c in verb.children if c.dep_ == "intj" and c.i > verb.i), None)
         if answer is not None and answer.lower_ in {"yes", "no"}:
