@@ -45,6 +45,23 @@ unless said):
    as often as they cut them) unless they report something themselves: 0.689 / 0.828
    (train 0.645 / 0.788 -> 0.658 / 0.807; test 0.670 / 0.777 -> 0.685 / 0.805). Tried and
    dropped: trimming times and relative clauses from "according to X" sources.
+12. (2026-12-06 night, from 0.689 / 0.828; train 0.658 / 0.806) An opening quotation mark
+   the sentencizer left on the sentence before moved to its own; a verb's second subject
+   inside a quotation is not the speaker; "called for X", "spoke about X", "commented on X"
+   (reporting verb + preposition pairs only); agentless stances ("is expected to", "is seen
+   as") counted without a source; "voters saying that": the noun speaks; "Col." and "Lt."
+   no longer end a sentence before a name; "said in a message that ...", "asked Carson
+   about", "responded Friday to", "X tweeted:" + the next paragraph, "said yes"; 45 more
+   reporting and stance verbs; speech nouns with a holder ("Okafor's claim that", "made
+   the argument that"); "mean", "speaking", "compare", "advise" dropped as cues; names after
+   an inverted cue the parser hung elsewhere; transcript and headline labels ("TAPPER:",
+   "Lewandowski: ..."): 0.717 / 0.844 (train 0.688 / 0.827). Tried and dropped: content
+   from any preposition (dev 0.716, but "told the court on Monday" gave "Monday"); the
+   passive's subject as content ("was reported by X": +0.001, but "lashed by heavy rain");
+   nested cues under "declined", "seemed", "wants" kept (train -0.002); any verb, not only
+   "made"/"voiced"/..., giving a speech noun its holder (-0.001); the noun a relative
+   clause describes as content ("the things Trump said about Latinos": train +0.001, dev
+   -0.001); keeping a source for "seems"/"appears" (-0.007).
 
 Scoring, per document (one annotation file per article, the first in sorted order), summed
 over documents (micro P/R/F1):

@@ -48,11 +48,12 @@ def enrich_texts(
     reasons = [skip_reason(text, lang) for text, lang in items]
     verbs = cue_verbs() if attitudes else speech_verbs()
     # Sentences with a speech noun ("the claim that") need the parser too.
-    verbs = verbs | SPEECH_NOUNS | (ATTITUDE_NOUNS if attitudes else frozenset())
+    nouns = SPEECH_NOUNS | ATTITUDE_NOUNS if attitudes else SPEECH_NOUNS
     analyses = analyze(
         (t for (t, _), r in zip(items, reasons, strict=True) if r is None),
         batch_size=batch_size,
         verbs=verbs,
+        nouns=nouns,
     )
     for reason in reasons:
         if reason is not None:

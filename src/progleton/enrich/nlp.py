@@ -166,20 +166,35 @@ def _trimmed(doc: Doc, start: int, end: int) -> Iterator[Span]:
 _WORDS = re.compile(r"[a-z]+")
 
 
-def _worth_parsing(text: str, verbs: frozenset[str]) -> bool:
+# What follows a speech noun that carries content ("claim that", "calls for"): without one
+# of these the noun cannot be a cue, so it alone is no reason to parse the sentence.
+_NOUN_FOLLOWERS = frozenset({"that", "for", "about", "against", "over", "of"})
+
+
+def _worth_parsing(text: str, verbs: frozenset[str], nouns: frozenset[str] = frozenset()) -> bool:
     if any(c in text for c in _QUOTE_CHARS) or "''" in text:
         return True
     lowered = text.lower()
-    return "according to" in lowered or not verbs.isdisjoint(_WORDS.findall(lowered))
+    if "according to" in lowered:
+        return True
+    found = _WORDS.findall(lowered)
+    if not verbs.isdisjoint(found):
+        return True
+    if nouns.isdisjoint(found):
+        return False
+    return any(w in nouns and nxt in _NOUN_FOLLOWERS for w, nxt in zip(found, found[1:]))
 
 
 def analyze(
-    texts: Iterable[str], batch_size: int = 32, verbs: frozenset[str] | None = None
+    texts: Iterable[str],
+    batch_size: int = 32,
+    verbs: frozenset[str] | None = None,
+    nouns: frozenset[str] = frozenset(),
 ) -> Iterator[Analysis]:
     """Entities for every text, parses for the sentences that may hold attributions.
 
-    A sentence is parsed when it has a quotation mark, "according to" or one of `verbs`
-    (default: every cue verb).
+    A sentence is parsed when it has a quotation mark, "according to", one of `verbs`
+    (default: every cue verb) or one of `nouns` followed by "that", "for", "about" ...
     """
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
@@ -189,11 +204,13 @@ def analyze(
     while batch := list(islice(pending, batch_size)):
         # One BLAS thread: the stage's parallelism is its worker processes.
         with threadpool_limits(1, user_api="blas"):
-            done = _analyze_batch(nlp, batch, verbs)
+            done = _analyze_batch(nlp, batch, verbs, nouns)
         yield from done
 
 
-def _analyze_batch(nlp: Language, texts: list[str], verbs: frozenset[str]) -> list[Analysis]:
+def _analyze_batch(
+    nlp: Language, texts: list[str], verbs: frozenset[str], nouns: frozenset[str]
+) -> list[Analysis]:
     # Components are called one by one (as `Language.pipe` does) rather than toggled with
     # `select_pipes`, so the entity pass runs on whole texts and the parse on sentences.
     docs: Iterable[Doc] = (nlp.make_doc(t) for t in texts)
@@ -207,7 +224,7 @@ def _analyze_batch(nlp: Language, texts: list[str], verbs: frozenset[str]) -> li
         for span in _sentences(doc, opening):
             sent = Sentence(span.start_char, span.end_char, span)
             sentences.append(sent)
-            if _worth_parsing(span.text, verbs):
+            if _worth_parsing(span.text, verbs, nouns):
                 to_parse.append(sent)
         pending.append(Analysis(doc.text, doc, sentences))
     return _parse(nlp, pending, to_parse)
