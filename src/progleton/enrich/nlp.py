@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
+from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any
 
 from progleton.enrich.lexicon import cue_verbs
@@ -182,7 +182,7 @@ def _worth_parsing(text: str, verbs: frozenset[str], nouns: frozenset[str] = fro
         return True
     if nouns.isdisjoint(found):
         return False
-    return any(w in nouns and nxt in _NOUN_FOLLOWERS for w, nxt in zip(found, found[1:]))
+    return any(w in nouns and nxt in _NOUN_FOLLOWERS for w, nxt in pairwise(found))
 
 
 def analyze(
