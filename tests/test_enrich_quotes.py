@@ -619,3 +619,12 @@ def test_phrasal_cue_forms() -> None:
     assert ("Okafor", "thinks", "so") in got
     # Readers are not shown "so" as what someone said.
     assert not _relations("Okafor said so, too.")
+
+
+def test_a_speech_noun_alone_does_not_make_a_sentence_worth_parsing() -> None:
+    from progleton.enrich.nlp import _worth_parsing
+
+    nouns = frozenset({"claim", "statement"})
+    assert not _worth_parsing("The bank statement arrived late.", frozenset(), nouns)
+    assert _worth_parsing("Her claim that the bridge is unsafe was denied.", frozenset(), nouns)
+    assert _worth_parsing("He read it aloud.", frozenset({"read"}), nouns)
