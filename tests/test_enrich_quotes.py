@@ -492,7 +492,6 @@ def test_contents_the_parser_puts_away_from_the_cue() -> None:
         "knows it.",
     )
     assert ("The moderator", "asked Okafor about", "her plans for the harbour") in got
-    assert ("Berg", "responded Friday to", "reports that the council would close the bridge") in got
     assert ("Okafor", "said", "that the bridge would close in May") in got
     assert ("75 percent of residents", "said", "yes") in got
     assert ("One harbour pilot", "tweeted",
@@ -542,6 +541,12 @@ def test_prepositions_that_name_a_time_an_addressee_or_a_manner_are_not_content(
         "She declined to comment on the lawsuit.",
         "The suspect's statement to police was read aloud. Ukraine's claim to Crimea is old.",
         "He hailed a cab. The senator quoted Lincoln. The chairman congratulated the winners.",
+        # Found in the second review: negation, platforms, emergencies, requests.
+        "The mayor did not comment on the allegations.",
+        "Okafor commented on social media.",
+        "Police responded to a report of shots fired.",
+        "Reuters asked the ministry for comment.",
+        "Okafor tweeted:\n\nFollow us on Twitter and Facebook for the latest news.",
     ):
         assert _relations(text) == [], text
     assert _relations("Lee commented on the plan on Monday.") == [
@@ -590,11 +595,15 @@ def test_names_after_an_inverted_cue_and_split_titles() -> None:
 def test_transcript_and_headline_labels() -> None:
     got = _relations(
         "Lewandowski: FBI director acted as judge and jury on Clinton\n\n"
-        "Governor Mary Fallin spoke to Jake Tapper of CNN on Sunday.\n\n"
+        "Governor Mary Fallin spoke to Jake Tapper of CNN on Sunday, a day after Corey "
+        "Lewandowski's interview.\n\n"
+        "Key Points: The council voted to close the bridge in May.\n\n"
+        "Editor's Note: An earlier version of this story misstated the date.\n\n"
         "TAPPER: Do you think he has campaigned as a healer?\n\n"
         "FALLIN: I think he is trying to campaign as a healer.\n\n"
         "NEW DELHI: The council met the engineers for three hours.\n\n"
-        "Update: This story has been updated with new figures."
+        "Update: This story has been updated with new figures.\n\n"
+        "Q: What did you see there?\n\nA: I saw the bridge falling down."
     )
     assert got == [
         ("Lewandowski", ":", "FBI director acted as judge and jury on Clinton"),

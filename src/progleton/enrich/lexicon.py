@@ -287,13 +287,13 @@ _IRREGULAR = {
 # pairs: "told the court on Monday", "wrote to shareholders", "apologized to the families"
 # name a time or an addressee, not what was said.
 _PHRASAL = {
-    "for": "call argue push press advocate plead campaign lobby vote ask appeal clamor "
+    "for": "call argue push press advocate plead campaign lobby vote appeal clamor "
     "apologize hope congratulate thank praise criticize blame fault credit applaud commend",
     "about": "talk speak joke worry complain warn write think ask boast brag comment "
     "testify tweet muse fret speculate inquire care know learn feel",
     "against": "argue warn rail speak vote campaign caution protest lobby testify",
-    "to": "refer point allude object respond react reply",
-    "on": "comment weigh insist elaborate reflect agree speak talk testify write tweet",
+    "to": "refer point allude object",
+    "on": "comment weigh insist elaborate reflect agree",
     "of": "speak warn complain boast think",
     "with": "agree disagree side",
     "like": "seem sound look appear",

@@ -90,7 +90,8 @@ _NOT_CONTENT = words(
     """
     monday tuesday wednesday thursday friday saturday sunday today tonight yesterday morning
     afternoon evening night weekend week month year time occasion behalf condition request
-    requests inquiry inquiries queries call calls email emails message messages
+    requests inquiry inquiries queries call calls email emails message messages comment
+    comments media twitter facebook instagram tiktok youtube x social platform website
     """
 )
 _TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
@@ -102,10 +103,14 @@ _NOT_LABELS = words(
     update note photo photos related watch video source sources correction advertisement share
     tags posted listen also warning breaking exclusive opinion analysis editorial review
     read editor's caption credit image images graphic chart map subscribe sign follow click
-    email contact updated published
+    email contact updated published claim fact check note notes verdict summary disclaimer
     """
 )
 _NOT_SPEAKER_ENTITIES = frozenset({"GPE", "LOC", "DATE", "TIME", "FAC", "CARDINAL"})
+# What follows "X tweeted:" on a page that is not the tweet.
+_PAGE_CHROME = re.compile(
+    r"pic\.twitter\.com|^(?:follow us|sign up|subscribe|click|read more|share this)", re.I
+)
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
 # Capitalised words between a closing quotation mark and the subject the parser found.
@@ -371,7 +376,12 @@ class QuoteFinder:
                 return c.left_edge, c.right_edge
         if noun.dep_ == "dobj" and noun.head.lower_ in _LIGHT_VERBS:
             subj = _subject(noun.head)
-            if subj is not None and subj.i < noun.head.i:
+            # "It will raise questions about ...": a thing raising them is no speaker.
+            if (
+                subj is not None
+                and subj.i < noun.head.i
+                and subj.lower_ not in {"it", "this", "that"}
+            ):
                 return subj.left_edge, self._before_reporting_clause(subj)
         for c in noun.children:
             if c.dep_ == "prep" and c.lower_ in {"by", "from"} and c.i > noun.i:
@@ -582,7 +592,11 @@ class QuoteFinder:
                 following = self.analysis.sentences[nxt]
                 said = self.text[following.start : following.end].rstrip(".")
                 # Only the next paragraph, and a statement, not a heading ("Related coverage").
-                if self.text.count("\n", sent.end, following.start) <= 2 and len(said.split()) >= 4:
+                if (
+                    self.text.count("\n", sent.end, following.start) <= 2
+                    and len(said.split()) >= 4
+                    and not _PAGE_CHROME.search(said)
+                ):
                     return following.start, following.start + len(said)
         # 4. "..., X said." closing the sentence: what precedes is the content.
         after = self.text[right : sent.end]
@@ -628,6 +642,8 @@ class QuoteFinder:
             obj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
             if obj is None or obj.lower_ in _NOT_CONTENT or obj.tag_ == "CD":
                 continue
+            if not self.attitudes and any(c.dep_ == "neg" for c in verb.children):
+                return None  # "did not comment on the allegations" says nothing
             span = _trim(self.text, *_chars(base, obj.left_edge, obj.right_edge))
             if span[1] > span[0]:
                 return span, base + child.idx + len(child.text)
@@ -724,7 +740,17 @@ class QuoteFinder:
         end = doc[i - 1]
         if i < len(doc) and doc[i].text == ",":
             if i + 1 < len(doc) and doc[i + 1].lower_ in {"who", "a", "an", "the"}:
-                last = len(doc) - 1
+                # "a spokesman for the firm," up to the next comma; "who ..." to the end of
+                # the sentence, short of an aside such as ", adding that ...".
+                stop = len(doc)
+                for j in range(i + 2, len(doc)):
+                    if doc[j].text == "," and (
+                        doc[i + 1].lower_ != "who"
+                        or (j + 1 < len(doc) and doc[j + 1].tag_ in {"VBG", "VBN"})
+                    ):
+                        stop = j
+                        break
+                last = stop - 1
                 while last > i and (doc[last].is_punct or doc[last].is_space):
                     last -= 1
                 end = doc[last]
@@ -819,27 +845,33 @@ class QuoteFinder:
             if m is None or m.group(1).lower() in _NOT_LABELS or self._place_or_time(m.span(1)):
                 continue
             label = m.group(1)
-            if label.isupper() and label not in {"Q", "A"} and not self._named_person(label):
-                continue  # "NEW DELHI: The ..." is a dateline; "TAPPER:" names Jake Tapper
+            # Only a person the text names ("TAPPER:" for Jake Tapper, "Lewandowski:"):
+            # headings ("Key Points:", "Verdict:"), datelines ("NEW DELHI:") and products
+            # take the same shape. "Q:" and "A:" name no one: benchmark mode only.
+            interview = label in {"Q", "A"} and self.attitudes
+            if not interview and not self._named_person(label):
+                continue
             end = self.text.find("\n", m.end())
             content = _trim(self.text, m.end(), len(self.text) if end < 0 else end)
             if len(self.text[content[0] : content[1]].split()) < 3 or inside(content[0]):
                 continue
             colon = m.end(1)
-            out.append(Relation((colon, colon + 1), (m.start(1), m.end(1)), content,
-                                self._is_direct(content), (sent.start, sent.end)))  # fmt: skip
+            # A transcript line is verbatim: direct speech.
+            out.append(Relation((colon, colon + 1), (m.start(1), m.end(1)), content, True,
+                                (sent.start, sent.end)))  # fmt: skip
         return out
 
     def _named_person(self, label: str) -> bool:
         """Whether the text names a person with this capitalised label's last word."""
         if self._people is None:
             self._people = {
-                w.lower()
+                w.lower().removesuffix("'s").removesuffix("’s")
                 for e in self.analysis.doc.ents
                 if e.label_ == "PERSON"
                 for w in e.text.split()
             }
-        return label.split()[-1].lower() in self._people
+        last = label.split()[-1].lower()
+        return last in self._people and last not in _NOT_LABELS
 
     def _place_or_time(self, span: tuple[int, int]) -> bool:
         label = self.analysis.doc.char_span(*span, alignment_mode="expand")
