@@ -637,3 +637,16 @@ def test_a_speech_noun_alone_does_not_make_a_sentence_worth_parsing() -> None:
     assert not _worth_parsing("The bank statement arrived late.", frozenset(), nouns)
     assert _worth_parsing("Her claim that the bridge is unsafe was denied.", frozenset(), nouns)
     assert _worth_parsing("He read it aloud.", frozenset({"read"}), nouns)
+
+
+def test_review_cases_from_the_demo_corpus() -> None:
+    assert not _relations(
+        "The Corrs’ song probably doesn’t refer to a duvet. We don’t have to worry about him "
+        "being able to keep up."
+    )
+    got = _relations("Indianapolis – Several thousand teachers call for better pay.")
+    assert [s for s, _, _ in got] == ["Several thousand teachers"]
+    assert not _relations(
+        "Coach Nate Oats praised the Crimson Tide on Friday.\n\n"
+        "Crimson Tide: 7-3, averaging 92.6 points and 39.7 rebounds per game."
+    )

@@ -111,6 +111,8 @@ _NOT_SPEAKER_ENTITIES = frozenset({"GPE", "LOC", "DATE", "TIME", "FAC", "CARDINA
 _PAGE_CHROME = re.compile(
     r"pic\.twitter\.com|^(?:follow us|sign up|subscribe|click|read more|share this)", re.I
 )
+# "Indianapolis – Several thousand teachers": a place and a spaced dash opening the copy.
+_DASH_DATELINE = re.compile(r"[A-Z][a-z]+(?:,?\s[A-Z][a-z.]+){0,2}\s[–—]\s")
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
 # Capitalised words between a closing quotation mark and the subject the parser found.
@@ -258,7 +260,7 @@ class QuoteFinder:
         self.verbs = cue_verbs() if attitudes else speech_verbs()
         self.nouns = SPEECH_NOUNS | ATTITUDE_NOUNS if attitudes else SPEECH_NOUNS
         self.attitudes = attitudes
-        self._people: set[str] | None = None
+        self._people: set[str] | None = None  # people's names and their endings, lower-cased
 
     def relations(self) -> list[Relation]:
         """Every attribution found, in text order."""
@@ -642,7 +644,9 @@ class QuoteFinder:
             obj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
             if obj is None or obj.lower_ in _NOT_CONTENT or obj.tag_ == "CD":
                 continue
-            if not self.attitudes and any(c.dep_ == "neg" for c in verb.children):
+            if not self.attitudes and any(
+                c.dep_ == "neg" or c.lower_ in _NEGATION for c in verb.children
+            ):
                 return None  # "did not comment on the allegations" says nothing
             span = _trim(self.text, *_chars(base, obj.left_edge, obj.right_edge))
             if span[1] > span[0]:
@@ -853,8 +857,9 @@ class QuoteFinder:
                 continue
             end = self.text.find("\n", m.end())
             content = _trim(self.text, m.end(), len(self.text) if end < 0 else end)
-            if len(self.text[content[0] : content[1]].split()) < 3 or inside(content[0]):
-                continue
+            said = self.text[content[0] : content[1]]
+            if len(said.split()) < 3 or said[:1].isdigit() or inside(content[0]):
+                continue  # ("Crimson Tide: 7-3, averaging 92.6 points" is a stat line)
             colon = m.end(1)
             # A transcript line is verbatim: direct speech.
             out.append(Relation((colon, colon + 1), (m.start(1), m.end(1)), content, True,
@@ -862,16 +867,16 @@ class QuoteFinder:
         return out
 
     def _named_person(self, label: str) -> bool:
-        """Whether the text names a person with this capitalised label's last word."""
+        """Whether the label is a person the text names, or the end of one's name ("TAPPER"
+        for Jake Tapper, "Lewandowski"; not "New Price Drop" for a misread "Drop")."""
         if self._people is None:
-            self._people = {
-                w.lower().removesuffix("'s").removesuffix("’s")
-                for e in self.analysis.doc.ents
-                if e.label_ == "PERSON"
-                for w in e.text.split()
-            }
-        last = label.split()[-1].lower()
-        return last in self._people and last not in _NOT_LABELS
+            self._people = set()
+            for e in self.analysis.doc.ents:
+                if e.label_ == "PERSON":
+                    words = e.text.lower().removesuffix("'s").removesuffix("’s").split()
+                    self._people.update(" ".join(words[k:]) for k in range(len(words)))
+        name = " ".join(label.lower().split())
+        return name in self._people and name not in _NOT_LABELS
 
     def _place_or_time(self, span: tuple[int, int]) -> bool:
         label = self.analysis.doc.char_span(*span, alignment_mode="expand")
@@ -938,7 +943,11 @@ class _Cover:
 def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The subject's span without a dateline before it or a time phrase after it."""
     start, end = _trim(text, start, end)
-    dateline = _DATELINE.match(text, start, end) or _AGENCY_DATELINE.match(text, start, end)
+    dateline = (
+        _DATELINE.match(text, start, end)
+        or _AGENCY_DATELINE.match(text, start, end)
+        or _DASH_DATELINE.match(text, start, end)
+    )
     if dateline:
         start = dateline.end()
     when = _TIME_TAIL.search(text, start, end)
@@ -1055,7 +1064,7 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
             # "Trump, who said" is handled by the relative pronoun being the subject.
             return None
         for child in head.children:
-            if child.dep_ in ("nsubj", "csubj"):
+            if child.dep_ in ("nsubj", "csubj") and child.lower_ not in _NEGATION:
                 return child
         tok = head
     return None
