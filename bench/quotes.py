@@ -55,7 +55,8 @@ unless said):
    reporting and stance verbs; speech nouns with a holder ("Okafor's claim that", "made
    the argument that"); "mean", "speaking", "compare", "advise" dropped as cues; names after
    an inverted cue the parser hung elsewhere; transcript and headline labels ("TAPPER:",
-   "Lewandowski: ..."): 0.717 / 0.844 (train 0.688 / 0.827). Tried and dropped: content
+   "Lewandowski: ...", only for a person the text names): 0.716 / 0.844 (train 0.688 /
+   0.827; test 0.710 / 0.825). Tried and dropped: content
    from any preposition (dev 0.716, but "told the court on Monday" gave "Monday"); the
    passive's subject as content ("was reported by X": +0.001, but "lashed by heavy rain");
    nested cues under "declined", "seemed", "wants" kept (train -0.002); any verb, not only
