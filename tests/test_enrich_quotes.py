@@ -650,3 +650,8 @@ def test_review_cases_from_the_demo_corpus() -> None:
         "Coach Nate Oats praised the Crimson Tide on Friday.\n\n"
         "Crimson Tide: 7-3, averaging 92.6 points and 39.7 rebounds per game."
     )
+
+
+def test_a_bare_pronoun_is_not_what_was_said() -> None:
+    assert not _relations("Nobody knows what he said. He said it twice.")
+    assert _relations("Okafor said it twice, in a statement.", attitudes=True)

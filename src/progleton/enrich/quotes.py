@@ -113,6 +113,7 @@ _PAGE_CHROME = re.compile(
 )
 # "Indianapolis – Several thousand teachers": a place and a spaced dash opening the copy.
 _DASH_DATELINE = re.compile(r"[A-Z][a-z]+(?:,?\s[A-Z][a-z.]+){0,2}\s[–—]\s")
+_EMPTY_CONTENT = words("what which that this it so something anything nothing everything")
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
 # Capitalised words between a closing quotation mark and the subject the parser found.
@@ -467,6 +468,8 @@ class QuoteFinder:
             content = _trim(self.text, cue[1], sent.end)
         if content is None or content[1] <= content[0]:
             return None
+        if not self.attitudes and self.text[content[0] : content[1]].lower() in _EMPTY_CONTENT:
+            return None  # "what he said", "he said it": nothing a reader can use
         prep = self._content_preposition(base, verb)
         if prep is not None and prep[0] == content:
             cue = (cue[0], prep[1])  # "called for", "spoke about": the cue as readers see it
