@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from progleton.enrich.entities import canonical_entities
-from progleton.enrich.lexicon import ATTITUDE_NOUNS, SPEECH_NOUNS, cue_verbs, speech_verbs, words
+from progleton.enrich.lexicon import cue_nouns, cue_verbs, speech_verbs, words
 from progleton.enrich.model import Enrichment, Quote
 from progleton.enrich.quotes import QuoteFinder
 from progleton.enrich.speakers import SpeakerResolver
@@ -47,13 +47,11 @@ def enrich_texts(
     items = list(items)
     reasons = [skip_reason(text, lang) for text, lang in items]
     verbs = cue_verbs() if attitudes else speech_verbs()
-    # Sentences with a speech noun ("the claim that") need the parser too.
-    nouns = SPEECH_NOUNS | ATTITUDE_NOUNS if attitudes else SPEECH_NOUNS
     analyses = analyze(
         (t for (t, _), r in zip(items, reasons, strict=True) if r is None),
         batch_size=batch_size,
         verbs=verbs,
-        nouns=nouns,
+        nouns=cue_nouns(attitudes),  # sentences with "the claim that" need the parser too
     )
     for reason in reasons:
         if reason is not None:

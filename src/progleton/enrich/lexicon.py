@@ -333,6 +333,17 @@ ATTITUDE_NOUNS = words(
 )
 
 
+#: Prepositions after a speech noun that introduce what was said ("calls for", "questions
+#: about"); "to" and "on" name an addressee or a time ("statement to police", "announcement
+#: on Monday"), and "of" counts after a few nouns only.
+NOUN_PREPS = words("for about against over")
+
+
+def cue_nouns(attitudes: bool) -> frozenset[str]:
+    """Speech nouns, and stance nouns too when `attitudes` (as for the verbs)."""
+    return SPEECH_NOUNS | ATTITUDE_NOUNS if attitudes else SPEECH_NOUNS
+
+
 @cache
 def speech_verbs() -> frozenset[str]:
     """Cue verbs of speech and writing only: what a quote needs."""

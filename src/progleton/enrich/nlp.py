@@ -24,7 +24,7 @@ from functools import cache
 from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any
 
-from progleton.enrich.lexicon import cue_verbs
+from progleton.enrich.lexicon import NOUN_PREPS, cue_verbs
 from progleton.enrich.quotes import quote_spans
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ class Analysis:
     text: str
     doc: Doc  # tokens, sentences and entities of the whole text
     sentences: list[Sentence]
+    quotes: list[tuple[int, int]]  # `quote_spans(text)`, found once for the sentencizer fix
 
 
 def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span]:
@@ -168,7 +169,7 @@ _WORDS = re.compile(r"[a-z]+")
 
 # What follows a speech noun that carries content ("claim that", "calls for"): without one
 # of these the noun cannot be a cue, so it alone is no reason to parse the sentence.
-_NOUN_FOLLOWERS = frozenset({"that", "for", "about", "against", "over", "of"})
+_NOUN_FOLLOWERS = NOUN_PREPS | {"that", "of"}
 
 
 def _worth_parsing(text: str, verbs: frozenset[str], nouns: frozenset[str] = frozenset()) -> bool:
@@ -220,13 +221,13 @@ def _analyze_batch(
     to_parse: list[Sentence] = []
     for doc in docs:
         sentences = []
-        opening = frozenset(q[0] for q in quote_spans(doc.text))
-        for span in _sentences(doc, opening):
+        quotes = quote_spans(doc.text)
+        for span in _sentences(doc, frozenset(q[0] for q in quotes)):
             sent = Sentence(span.start_char, span.end_char, span)
             sentences.append(sent)
             if _worth_parsing(span.text, verbs, nouns):
                 to_parse.append(sent)
-        pending.append(Analysis(doc.text, doc, sentences))
+        pending.append(Analysis(doc.text, doc, sentences, quotes))
     return _parse(nlp, pending, to_parse)
 
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from progleton.enrich.lexicon import (
-    ATTITUDE_NOUNS,
+    NOUN_PREPS,
     PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
     SAY_FORMS,
-    SPEECH_NOUNS,
+    cue_nouns,
     cue_verbs,
     phrasal_cues,
     speech_verbs,
@@ -67,13 +67,8 @@ _NO_OBJECT_CUES = words(
 )
 _MIN_QUOTE_WORDS = 4
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
-# Prepositions whose object is what was said, asked for or talked about ("called for",
-# "spoke about", "referred to", "railed against", "commented on").
 # A name with its title after an inverted cue ("said retired neurosurgeon Ben Carson").
 _NAME_TAGS = frozenset({"NNP", "NNPS", "NN", "NNS", "JJ", "DT", "HYPH", "CD"})
-# "statement to police", "claim to Crimea", "announcement on Monday": "to" and "on" after a
-# noun name an addressee, a possession or a time; "of" only after a few nouns.
-_NOUN_PREPS = words("for about against over")
 _NOUNS_OF = words("criticism criticisms praise accusation accusations allegation allegations")
 # Verbs a speech noun turns into a cue ("made the claim that", "voiced support for").
 _LIGHT_VERBS = words(
@@ -251,7 +246,7 @@ class QuoteFinder:
     def __init__(self, analysis: Analysis, attitudes: bool = False) -> None:
         self.text = analysis.text
         self.analysis = analysis
-        self.quotes = quote_spans(self.text)
+        self.quotes = analysis.quotes
         self.quote_starts = [q[0] for q in self.quotes]
         self.sentence_starts = [sent.start for sent in analysis.sentences]
         # Spans come sorted and disjoint, so their ends are sorted too.
@@ -259,7 +254,7 @@ class QuoteFinder:
         # Stance and intention cues ("wants", "rejected") only when asked for (the benchmark
         # counts them); quotes need speech.
         self.verbs = cue_verbs() if attitudes else speech_verbs()
-        self.nouns = SPEECH_NOUNS | ATTITUDE_NOUNS if attitudes else SPEECH_NOUNS
+        self.nouns = cue_nouns(attitudes)
         self.attitudes = attitudes
         self._people: set[str] | None = None  # people's names and their endings, lower-cased
 
@@ -345,7 +340,7 @@ class QuoteFinder:
             if (
                 c.i == noun.i + 1
                 and c.dep_ == "prep"
-                and (c.lower_ in _NOUN_PREPS or (c.lower_ == "of" and noun.lower_ in _NOUNS_OF))
+                and (c.lower_ in NOUN_PREPS or (c.lower_ == "of" and noun.lower_ in _NOUNS_OF))
             ):
                 obj = next((o for o in c.children if o.dep_ in {"pobj", "pcomp"}), None)
                 if obj is not None:
@@ -360,17 +355,13 @@ class QuoteFinder:
         holder = self._noun_holder(noun)
         if holder is None:
             return None  # "the idea that ...": whose idea is not said, or not this way
-        source = None
-        if holder is not None:
-            first, last = holder
-            source = _source_span(self.text, *_chars(base, first, last))
-            if source[1] <= source[0]:
-                source = None
+        span = _source_span(self.text, *_chars(base, *holder))
+        source = span if span[1] > span[0] else None
         # "made the argument that": the cue as readers see it starts at the verb.
         light = noun.dep_ == "dobj" and noun.head.lower_ in _LIGHT_VERBS and noun.head.i < noun.i
         cue = _chars(base, noun.head if light and not _has_poss(noun) else noun, cue_end)
         return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
-                        holder[0] if holder else None)  # fmt: skip
+                        holder[0])  # fmt: skip
 
     def _noun_holder(self, noun: Token) -> tuple[Token, Token] | None:
         """Who made the claim: a possessive, the subject of "made the claim", or "by X"."""
@@ -463,14 +454,14 @@ class QuoteFinder:
         if subj.head.i == verb.i and subj.i < verb.i:
             source = self._after_quote(source)
         source = self._after_dateline(sent, doc, subj, source)
-        content = self._content(sent, doc, verb, subj, source, cue)
+        prep = self._content_preposition(base, verb)
+        content = self._content(sent, doc, verb, subj, source, cue, prep)
         if main_acl:  # the parse of the rest is as unreliable: all of it is what was said
             content = _trim(self.text, cue[1], sent.end)
         if content is None or content[1] <= content[0]:
             return None
         if not self.attitudes and self.text[content[0] : content[1]].lower() in _EMPTY_CONTENT:
             return None  # "what he said", "he said it": nothing a reader can use
-        prep = self._content_preposition(base, verb)
         if prep is not None and prep[0] == content:
             cue = (cue[0], prep[1])  # "called for", "spoke about": the cue as readers see it
         # '"...," And Tom Berg added': the conjunction the name was extended over goes.
@@ -521,7 +512,9 @@ class QuoteFinder:
         subj: Token,
         source: tuple[int, int],
         cue: tuple[int, int],
+        prep: tuple[tuple[int, int], int] | None,
     ) -> tuple[int, int] | None:
+        """What the cue reports; `prep` is `_content_preposition`'s answer for the verb."""
         base = sent.start
         own = subj.head.i == verb.i  # the verb's own subject, not one inherited
         # 1. A quotation right before "X said" (ending in this sentence).
@@ -570,7 +563,6 @@ class QuoteFinder:
         if answer is not None and answer.lower_ in {"yes", "no"}:
             return _chars(base, answer, answer)
         # 2b. "called for X", "talked about X", "referring to X": the preposition's object.
-        prep = self._content_preposition(base, verb)
         if prep is not None:
             return prep[0]
         # 2c. "said in a statement that ...": the clause the parser hung from the phrase.
