@@ -327,7 +327,7 @@ SPEECH_NOUNS = words(
 #: Nouns of stance ("his support for", "their opposition to", "the belief that").
 ATTITUDE_NOUNS = words(
     """
-    support concern hope hopes fear fears belief beliefs view views
+    concern hope hopes fear fears belief beliefs view views
     endorsement endorsements idea refusal speculation doubts doubt
     """
 )

@@ -62,7 +62,8 @@ _NO_OBJECT_CUES = words(
     continue continued continues write wrote writes written call calls called calling
     think thinks thought remind reminded read reads hail hails hailed hailing email emails
     emailed emailing quote quotes quoted quoting congratulate congratulates congratulated
-    congratulating lecture lectures lectured lecturing
+    congratulating lecture lectures lectured lecturing maintain maintains maintained
+    maintaining add adds
     """
 )
 _MIN_QUOTE_WORDS = 4
@@ -392,12 +393,29 @@ class QuoteFinder:
             return None
         base = sent.start
         at = base + as_tok.idx
-        before = [q for q in self.quotes if sent.start <= q[0] and q[1] <= at]
-        if not before or not _SAME_LINE_PUNCT.match(self.text[before[-1][1] : at]):
-            return None  # only a quotation right before "as" is what was put so
         source = _source_span(self.text, *_chars(base, subj.left_edge, subj.right_edge))
         cue = (base + verb.idx, base + doc[verb.i + 1].idx + 2)
-        return Relation(cue, source, before[-1], True, (sent.start, sent.end), subj)
+        before = [q for q in self.quotes if sent.start <= q[0] and q[1] <= at]
+        if before and _SAME_LINE_PUNCT.match(self.text[before[-1][1] : at]):
+            return Relation(cue, source, before[-1], True, (sent.start, sent.end), subj)
+        # 'As Vulture put it, "Hello, it's the Biebs."', 'because, as he puts it, ...': what
+        # follows is what was put so, when "as" opens the sentence or a comma aside.
+        opening = self.text[sent.start : at].strip(" \t\n~•*-—–")
+        if (opening and not opening.endswith(",")) or as_tok.lower_ != "as":
+            return None
+        lead = re.match(r"\s*[,:]\s*", self.text[cue[1] : sent.end])
+        if lead is None:
+            return None
+        start = cue[1] + lead.end()
+        after = bisect.bisect_left(self.quote_starts, start)
+        content = _trim(self.text, start, sent.end)
+        if after < len(self.quotes) and self.quotes[after][0] == start:
+            # A quotation running on past the sentence is all of what was put so.
+            content = (start, max(content[1], self.quotes[after][1]))
+        if len(self.text[content[0] : content[1]].split()) < _MIN_QUOTE_WORDS:
+            return None
+        return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
+                        subj)  # fmt: skip
 
     def _according(self, sent: Sentence, doc: Doc, tok: Token) -> Relation | None:
         to = doc[tok.i + 1]
@@ -424,6 +442,12 @@ class QuoteFinder:
         base = sent.start
         main_acl = _main_verb_read_as_modifier(verb)
         subj = verb.head if main_acl else _subject(verb, lambda t: self._quoted(base + t.idx))
+        replaced = (
+            subj is not None and not main_acl and subj.i < verb.i and self._quoted(base + subj.idx)
+        )
+        if replaced:
+            assert subj is not None
+            subj = self._unquoted_subject(base, subj, verb)
         if subj is None:
             if self.attitudes and _agentless_passive(verb):
                 return self._agentless(sent, doc, verb)
@@ -442,7 +466,9 @@ class QuoteFinder:
                     subj = other
         first = subj.left_edge
         for other in verb.children:
-            if other.dep_ == "nsubj" and other.right_edge.i + 1 == first.i:
+            # "Navy Capt. | Tomas Berg said": the title the parser split off runs on too.
+            title = other.dep_ == "npadvmod" and other.tag_ == "NNP" and other.i < subj.i
+            if (other.dep_ == "nsubj" or title) and other.right_edge.i + 1 == first.i:
                 first = other.left_edge
         source: tuple[int, int] | None = _source_span(self.text, *_chars(base, first, end))
         cue = _chars(base, verb, verb)
@@ -455,7 +481,7 @@ class QuoteFinder:
             source = self._after_quote(source)
         source = self._after_dateline(sent, doc, subj, source)
         prep = self._content_preposition(base, verb)
-        content = self._content(sent, doc, verb, subj, source, cue, prep)
+        content = self._content(sent, doc, verb, subj, source, cue, prep, own=replaced)
         if main_acl:  # the parse of the rest is as unreliable: all of it is what was said
             content = _trim(self.text, cue[1], sent.end)
         if content is None or content[1] <= content[0]:
@@ -481,6 +507,19 @@ class QuoteFinder:
             source = None
         return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
                         subj)  # fmt: skip
+
+    def _unquoted_subject(self, base: int, subj: Token, verb: Token) -> Token | None:
+        """'"Very good reporter, this guy," Trump, the front-runner, said': the parser took a
+        word of the quotation as the subject and hung the name from it; the name speaks."""
+        for tok in subj.subtree:
+            if (
+                tok.i < verb.i
+                and tok.dep_ in {"appos", "conj"}
+                and tok.tag_ in {"NNP", "NNPS", "NN", "NNS"}
+                and not self._quoted(base + tok.idx)
+            ):
+                return tok
+        return None
 
     def _agentless(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
         """'X is expected to win', 'a year expected to bring ...': a stance with no one named
@@ -513,10 +552,12 @@ class QuoteFinder:
         source: tuple[int, int],
         cue: tuple[int, int],
         prep: tuple[tuple[int, int], int] | None,
+        own: bool = False,
     ) -> tuple[int, int] | None:
-        """What the cue reports; `prep` is `_content_preposition`'s answer for the verb."""
+        """What the cue reports; `prep` is `_content_preposition`'s answer for the verb;
+        `own` says the subject is the verb's though the parser hung it elsewhere."""
         base = sent.start
-        own = subj.head.i == verb.i  # the verb's own subject, not one inherited
+        own = own or subj.head.i == verb.i  # the verb's own subject, not one inherited
         # 1. A quotation right before "X said" (ending in this sentence).
         left = min(source[0], cue[0]) if own else cue[0]
         right = max(source[1], cue[1]) if own else cue[1]
@@ -536,9 +577,16 @@ class QuoteFinder:
                     # not, nor does a sentence that is only '"... rising." Trump said.'
                     return self._with_continuation(q, right, sent)
         # 2. A clausal complement (extended to a quotation it overlaps).
+        later_clause = any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
         for child in verb.children:
             that_clause = child.dep_ == "advcl" and child.left_edge.lower_ == "that"
             if (child.dep_ in _COMPLEMENTS or that_clause) and child.i != subj.i:
+                if later_clause and child.dep_ == "ccomp" and child.i < verb.i:
+                    # "While not all of it is true, Jamieson said Trump is ...": a clause
+                    # before the cue the parser also hung there is not what was said.
+                    span = _chars(base, child.left_edge, child.right_edge)
+                    if self._overlapping_quote(span) is None:
+                        continue
                 if child.dep_ == "dobj" and verb.lower_ in _NO_OBJECT_CUES:
                     span = _chars(base, child.left_edge, child.right_edge)
                     if not self._overlapping_quote(span) or any(
@@ -547,6 +595,20 @@ class QuoteFinder:
                         continue
                 if child.dep_ == "xcomp" and child.i < verb.i:
                     continue
+                clause = next(
+                    (c for c in child.children
+                     if c.dep_ == "relcl" and c.left_edge.dep_ == "mark"
+                     and c.left_edge.lower_ == "that"),
+                    None,
+                )  # fmt: skip
+                if child.dep_ == "dobj" and clause is not None:
+                    # "assured the residents that the bridge ...": read as a relative
+                    # clause of the addressee, the "that" clause is what was said.
+                    return _trim(self.text, *_chars(base, clause.left_edge, clause.right_edge))
+                if child.dep_ == "dobj" and any(
+                    c.dep_ == "ccomp" and c.i > child.i for c in verb.children
+                ):
+                    continue  # "assured the American people that ...": the clause was said
                 span = _trim(self.text, *_chars(base, child.left_edge, child.right_edge))
                 inside = self._overlapping_quote(span)
                 if inside is not None and inside[1] - inside[0] > span[1] - span[0]:
@@ -734,6 +796,13 @@ class QuoteFinder:
             if doc[i].tag_ in {"NNP", "NNPS"}:
                 head = doc[i]
             i += 1
+        if (
+            head is None
+            and i > verb.i + 2
+            and doc[verb.i + 1].tag_ in {"DT", "CD"}
+            and doc[i - 1].tag_ in {"NN", "NNS"}
+        ):
+            head = doc[i - 1]  # "said the woman, who ...", "said one official"
         if head is None or i == verb.i + 1:
             return None
         end = doc[i - 1]
