@@ -714,3 +714,22 @@ def test_maintaining_a_lead_is_not_speech() -> None:
     assert not _relations("Okafor maintained her lead in the polls. Berg can add a title.")
     got = _relations("Okafor has long maintained that the bridge is safe.")
     assert ("Okafor", "maintained", "that the bridge is safe") in got
+
+
+def test_asides_and_attributions_inside_each_other() -> None:
+    # "they said" is an aside of "ordered": an attribution, not what was ordered.
+    got = _relations("Berg, they said, ordered the crews to wait at the bridge.")
+    assert ("they", "said", "Berg, they said, ordered the crews to wait at the bridge.") in got
+    # Each cue inside the other's content: both attributions stand.
+    got = _relations(
+        "Most harbour residents said that the bridge should close, according to a survey "
+        "by the council."
+    )
+    assert {c for _, c, _ in got} >= {"said", "according to"}
+
+
+def test_an_aside_closing_the_sentence_and_a_name_read_as_a_word() -> None:
+    got = _relations("The bridge will not close this winter, as some have speculated.", True)
+    assert ("some", "speculated", "The bridge will not close this winter") in got
+    got = _relations("Jolly said he has worked with both parties on the bridge repairs.")
+    assert ("Jolly", "said", "he has worked with both parties on the bridge repairs") in got

@@ -448,6 +448,8 @@ class QuoteFinder:
         if replaced:
             assert subj is not None
             subj = self._unquoted_subject(base, subj, verb)
+        if subj is None and verb.dep_ == "ROOT" and _name_opens_sentence(doc, verb):
+            subj, replaced = doc[verb.i - 1], True  # "Jolly said ...": a name read as a word
         if subj is None:
             if self.attitudes and _agentless_passive(verb):
                 return self._agentless(sent, doc, verb)
@@ -595,6 +597,8 @@ class QuoteFinder:
                         continue
                 if child.dep_ == "xcomp" and child.i < verb.i:
                     continue
+                if child.dep_ == "parataxis" and child.lower_ in self.verbs:
+                    continue  # "Bob, they said, ordered ...": the aside is an attribution
                 clause = next(
                     (c for c in child.children
                      if c.dep_ == "relcl" and c.left_edge.dep_ == "mark"
@@ -670,6 +674,21 @@ class QuoteFinder:
             comma = self.text.find(",", right, sent.end)
             if comma > 0 and _few_words(self.text[right:comma]):
                 return _trim(self.text, comma + 1, sent.end)
+        # "..., as some have speculated.": the clause the aside closes is what was said.
+        as_mark = next(
+            (c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i),
+            None,
+        )
+        if (
+            own
+            and verb.dep_ == "advcl"
+            and as_mark is not None
+            and as_mark.i > 0
+            and all(t.is_punct for t in doc[verb.right_edge.i + 1 :])
+        ):
+            before_as = _trim(self.text, sent.start, base + as_mark.idx)
+            if len(self.text[before_as[0] : before_as[1]].split()) >= _MIN_QUOTE_WORDS:
+                return before_as
         tail_ok = own and (verb.lower_ in SAY_FORMS or verb.dep_ in {"ROOT", "parataxis"})
         closing = left > sent.start and self.text[:left].rstrip().endswith(",")
         if tail_ok and closing and _few_words(after):
@@ -891,12 +910,16 @@ class QuoteFinder:
 
     def _without_nested(self, found: list[Relation]) -> list[Relation]:
         """Drop cues inside what another speaker is reported to have said."""
-        outer = [r.content for r in found if r.cue is not None]
-        return [
-            r
-            for r in found
-            if r.cue is None or not any(c[0] <= r.cue[0] < c[1] and r.content != c for c in outer)
-        ]
+        outer = [r for r in found if r.cue is not None]
+
+        def nested(r: Relation, o: Relation) -> bool:
+            assert r.cue is not None and o.cue is not None
+            inside = o.content[0] <= r.cue[0] < o.content[1] and r.content != o.content
+            # "Voters said that ..., according to exit polls": each cue is inside the
+            # other's content; both attributions stand.
+            return inside and not r.content[0] <= o.cue[0] < r.content[1]
+
+        return [r for r in found if r.cue is None or not any(nested(r, o) for o in outer)]
 
     def _labelled_lines(self, found: list[Relation]) -> list[Relation]:
         """Transcripts and headline quotes: 'TAPPER: Do you think ...', 'Lewandowski: FBI
@@ -1035,6 +1058,17 @@ def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
             end = doing.start()
             break
     return _trim(text, start, end)
+
+
+def _name_opens_sentence(doc: Doc, verb: Token) -> bool:
+    """The words before a subjectless verb are one to three capitalised words opening the
+    sentence ("Jolly said", "Ms. Strong told"): a name the tagger read as an adverb."""
+    words = doc[: verb.i]
+    return (
+        0 < len(words) <= 3
+        and all(t.text[:1].isupper() and not t.is_stop for t in words)
+        and words[-1].tag_ not in {"NNP", "NNPS"}  # a proper noun would be the subject
+    )
 
 
 def _has_poss(noun: Token) -> bool:
