@@ -733,3 +733,13 @@ def test_an_aside_closing_the_sentence_and_a_name_read_as_a_word() -> None:
     assert ("some", "speculated", "The bridge will not close this winter") in got
     got = _relations("Jolly said he has worked with both parties on the bridge repairs.")
     assert ("Jolly", "said", "he has worked with both parties on the bridge repairs") in got
+
+
+def test_review_cases_of_the_clause_and_title_rules() -> None:
+    # Found running the demo corpus with the rules above.
+    got = _relations("Last Wednesday the harbour company confirmed it had cleared Berg.")
+    assert [s for s, _, _ in got] == ["the harbour company"]
+    got = _relations("The office added the exact cause of the closure remained unclear.")
+    assert all(c != "remained unclear" for _, _, c in got)
+    got = _relations("Those questions were hard to answer, she said.")
+    assert [c for _, c, _ in got] == ["said"]

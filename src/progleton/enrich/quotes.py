@@ -90,6 +90,11 @@ _NOT_CONTENT = words(
     comments media twitter facebook instagram tiktok youtube x social platform website
     """
 )
+# "hard to say", "challenging to answer": the subject is what is said, not who says it.
+_TOUGH = words(
+    "hard harder difficult easy easier tough tougher challenging impossible tricky simple "
+    "awkward painful"
+)
 _TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
 _REFUSING = words("decline declines declined declining refuse refuses refused refusing")
 # "TAPPER:", "Marco Rubio:", "Q:": a speaker's label opening a paragraph.
@@ -440,6 +445,8 @@ class QuoteFinder:
 
     def _verb_cue(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
         base = sent.start
+        if verb.dep_ == "xcomp" and verb.head.lower_ in _TOUGH:
+            return None  # "The questions were hard to answer": the questions say nothing
         main_acl = _main_verb_read_as_modifier(verb)
         subj = verb.head if main_acl else _subject(verb, lambda t: self._quoted(base + t.idx))
         replaced = (
@@ -469,7 +476,9 @@ class QuoteFinder:
         first = subj.left_edge
         for other in verb.children:
             # "Navy Capt. | Tomas Berg said": the title the parser split off runs on too.
-            title = other.dep_ == "npadvmod" and other.tag_ == "NNP" and other.i < subj.i
+            title = (
+                other.dep_ == "npadvmod" and other.text.endswith(".") and other.i < subj.i
+            )  # not "Last Wednesday | Red Bull's parent company said"
             if (other.dep_ == "nsubj" or title) and other.right_edge.i + 1 == first.i:
                 first = other.left_edge
         source: tuple[int, int] | None = _source_span(self.text, *_chars(base, first, end))
@@ -602,7 +611,7 @@ class QuoteFinder:
                 clause = next(
                     (c for c in child.children
                      if c.dep_ == "relcl" and c.left_edge.dep_ == "mark"
-                     and c.left_edge.lower_ == "that"),
+                     and c.left_edge.lower_ == "that" and _has_subject(c)),
                     None,
                 )  # fmt: skip
                 if child.dep_ == "dobj" and clause is not None:
@@ -610,7 +619,7 @@ class QuoteFinder:
                     # clause of the addressee, the "that" clause is what was said.
                     return _trim(self.text, *_chars(base, clause.left_edge, clause.right_edge))
                 if child.dep_ == "dobj" and any(
-                    c.dep_ == "ccomp" and c.i > child.i for c in verb.children
+                    c.dep_ == "ccomp" and c.i > child.i and _has_subject(c) for c in verb.children
                 ):
                     continue  # "assured the American people that ...": the clause was said
                 span = _trim(self.text, *_chars(base, child.left_edge, child.right_edge))
@@ -1058,6 +1067,12 @@ def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
             end = doing.start()
             break
     return _trim(text, start, end)
+
+
+def _has_subject(clause: Token) -> bool:
+    """A clause with a subject of its own ("that the bridge would reopen"), not a verb
+    phrase whose subject the parser took as the cue's object."""
+    return any(c.dep_ in _SUBJECTS and c.lower_ != "that" for c in clause.children)
 
 
 def _name_opens_sentence(doc: Doc, verb: Token) -> bool:
