@@ -95,6 +95,7 @@ _TOUGH = words(
     "hard harder difficult easy easier tough tougher challenging impossible tricky simple "
     "awkward painful"
 )
+_DEMONSTRATIVES = words("that this these those")
 _TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
 _REFUSING = words("decline declines declined declining refuse refuses refused refusing")
 # "TAPPER:", "Marco Rubio:", "Q:": a speaker's label opening a paragraph.
@@ -512,6 +513,8 @@ class QuoteFinder:
             # What readers see is who said what: "Asked whether ..." is the question put to
             # the speaker of the next cue, not a quotation of its own.
             return None
+        if self.text[source[0] : source[1]].lower() in _DEMONSTRATIVES and verb.dep_ != "relcl":
+            return None  # "That said", "This shows": a thing referred back to says nothing
         if verb.lower_ in _SOURCELESS or agentless:
             # "X seems to ...": an impression; "Asked whether ...", "X is expected to ...":
             # the one asking or expecting is not named.
