@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from progleton.enrich.entities import canonical_entities
 from progleton.enrich.lexicon import cue_nouns, cue_verbs, speech_verbs, words
 from progleton.enrich.model import Enrichment, Quote
-from progleton.enrich.quotes import QuoteFinder
+from progleton.enrich.quotes import QuoteFinder, Relation
 from progleton.enrich.speakers import SpeakerResolver
 
 _ENGLISH_WORDS = words(
@@ -68,7 +69,7 @@ def enrich_texts(
             quotes.append(
                 Quote(
                     kind="direct" if rel.direct else "indirect",
-                    content=text[cs:ce],
+                    content=_said(text, rel, analysis.quotes) if rel.direct else text[cs:ce],
                     content_start=cs,
                     content_end=ce,
                     cue=text[rel.cue[0] : rel.cue[1]] if rel.cue else None,
@@ -82,6 +83,21 @@ def enrich_texts(
                 )
             )
         yield Enrichment(entities=entities, mentions=mentions, quotes=quotes)
+
+
+def _said(text: str, rel: Relation, quotes: list[tuple[int, int]]) -> str:
+    """A direct quote's words: '"A," Okafor said. "B."' reads '"A," "B."' (the attribution
+    between the two quotations is shown as the speaker, not as part of what was said)."""
+    cs, ce = rel.content
+    if rel.cue is None or not cs <= rel.cue[0] < ce:
+        return text[cs:ce]
+    pieces = [(max(a, cs), min(b, ce)) for a, b in quotes if a < ce and b > cs]
+    if not pieces:
+        return text[cs:ce]
+    out = text[pieces[0][0] : pieces[0][1]]
+    for (_, end), (start, stop) in pairwise(pieces):
+        out += ("\n\n" if "\n" in text[end:start] else " ") + text[start:stop]
+    return out
 
 
 def enrich_text(text: str, language: str | None = None) -> Enrichment:

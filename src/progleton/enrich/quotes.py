@@ -63,7 +63,7 @@ _NO_OBJECT_CUES = words(
     think thinks thought remind reminded read reads hail hails hailed hailing email emails
     emailed emailing quote quotes quoted quoting congratulate congratulates congratulated
     congratulating lecture lectures lectured lecturing maintain maintains maintained
-    maintaining add adds
+    maintaining add adds added
     """
 )
 _MIN_QUOTE_WORDS = 4
@@ -414,10 +414,11 @@ class QuoteFinder:
             return None
         start = cue[1] + lead.end()
         after = bisect.bisect_left(self.quote_starts, start)
-        content = _trim(self.text, start, sent.end)
         if after < len(self.quotes) and self.quotes[after][0] == start:
-            # A quotation running on past the sentence is all of what was put so.
-            content = (start, max(content[1], self.quotes[after][1]))
+            # The quotation is what was put so ('as one banker put it, "a marriage of
+            # convenience," will close in March').
+            return Relation(cue, source, self.quotes[after], True, (sent.start, sent.end), subj)
+        content = _trim(self.text, start, sent.end)
         if len(self.text[content[0] : content[1]].split()) < _MIN_QUOTE_WORDS:
             return None
         return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
@@ -446,8 +447,11 @@ class QuoteFinder:
 
     def _verb_cue(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
         base = sent.start
-        if verb.dep_ == "xcomp" and verb.head.lower_ in _TOUGH:
-            return None  # "The questions were hard to answer": the questions say nothing
+        if verb.dep_ == "xcomp" and (
+            verb.head.lower_ in _TOUGH
+            or any(c.dep_ == "acomp" and c.lower_ in _TOUGH for c in verb.head.children)
+        ):
+            return None  # "The questions were hard to answer", "It is hard to say whether"
         main_acl = _main_verb_read_as_modifier(verb)
         subj = verb.head if main_acl else _subject(verb, lambda t: self._quoted(base + t.idx))
         replaced = (
@@ -456,8 +460,6 @@ class QuoteFinder:
         if replaced:
             assert subj is not None
             subj = self._unquoted_subject(base, subj, verb)
-        if subj is None and verb.dep_ == "ROOT" and _name_opens_sentence(doc, verb):
-            subj, replaced = doc[verb.i - 1], True  # "Jolly said ...": a name read as a word
         if subj is None:
             if self.attitudes and _agentless_passive(verb):
                 return self._agentless(sent, doc, verb)
@@ -513,7 +515,11 @@ class QuoteFinder:
             # What readers see is who said what: "Asked whether ..." is the question put to
             # the speaker of the next cue, not a quotation of its own.
             return None
-        if self.text[source[0] : source[1]].lower() in _DEMONSTRATIVES and verb.dep_ != "relcl":
+        if (
+            self.text[source[0] : source[1]].lower() in _DEMONSTRATIVES
+            and verb.dep_ != "relcl"
+            and verb.lower_ not in _SOURCELESS
+        ):
             return None  # "That said", "This shows": a thing referred back to says nothing
         if verb.lower_ in _SOURCELESS or agentless:
             # "X seems to ...": an impression; "Asked whether ...", "X is expected to ...":
@@ -696,6 +702,8 @@ class QuoteFinder:
             and verb.dep_ == "advcl"
             and as_mark is not None
             and as_mark.i > 0
+            and doc[as_mark.i - 1].text == ","  # not "as high as organizers had claimed"
+            and not any(c.dep_ in _COMPLEMENTS for c in verb.children)
             and all(t.is_punct for t in doc[verb.right_edge.i + 1 :])
         ):
             before_as = _trim(self.text, sent.start, base + as_mark.idx)
@@ -931,7 +939,21 @@ class QuoteFinder:
             # other's content; both attributions stand.
             return inside and not r.content[0] <= o.cue[0] < r.content[1]
 
-        return [r for r in found if r.cue is None or not any(nested(r, o) for o in outer)]
+        kept = [r for r in found if r.cue is None or not any(nested(r, o) for o in outer)]
+        for o in kept:
+            for r in kept:
+                if (
+                    o.cue is not None
+                    and r.cue is not None
+                    and o.cue[0] < r.cue[0]
+                    and o.content[0] < r.cue[0] < o.content[1]
+                    and r.content[0] <= o.cue[0] < r.content[1]
+                    and not o.direct
+                ):
+                    # "said the economy was their top concern, according to exit polls":
+                    # the other attribution is not part of what was said.
+                    o.content = _trim(self.text, o.content[0], r.cue[0])
+        return kept
 
     def _labelled_lines(self, found: list[Relation]) -> list[Relation]:
         """Transcripts and headline quotes: 'TAPPER: Do you think ...', 'Lewandowski: FBI
@@ -1076,17 +1098,6 @@ def _has_subject(clause: Token) -> bool:
     """A clause with a subject of its own ("that the bridge would reopen"), not a verb
     phrase whose subject the parser took as the cue's object."""
     return any(c.dep_ in _SUBJECTS and c.lower_ != "that" for c in clause.children)
-
-
-def _name_opens_sentence(doc: Doc, verb: Token) -> bool:
-    """The words before a subjectless verb are one to three capitalised words opening the
-    sentence ("Jolly said", "Ms. Strong told"): a name the tagger read as an adverb."""
-    words = doc[: verb.i]
-    return (
-        0 < len(words) <= 3
-        and all(t.text[:1].isupper() and not t.is_stop for t in words)
-        and words[-1].tag_ not in {"NNP", "NNPS"}  # a proper noun would be the subject
-    )
 
 
 def _has_poss(noun: Token) -> bool:
