@@ -774,3 +774,26 @@ def test_a_quote_around_its_attribution_reads_without_it() -> None:
     assert quote.content == "“It is a hard choice,” “But it is the right one.”"
     # The offsets still cover the whole passage, attribution included.
     assert quote.content_end - quote.content_start > len(quote.content)
+
+
+def test_sports_lines_and_ranks_from_the_demo_corpus() -> None:
+    # "added" with an object in a results round-up is not speech, in any rule.
+    for text in (
+        "Harbours 5, Bridges 2: Tom Berg had two goals, rookie Ana Lee added a goal and an "
+        "assist, and the Harbours won.",
+        "Harbours 5, Bridges 1: Tom Berg scored twice, and Ana Lee added three assists to "
+        "lead the Harbours.",
+    ):
+        assert _relations(text) == [], text
+    # ... but a quotation before it makes it a cue, whatever the parser hangs after it.
+    got = _relations("“We needed that win,” added a harbour councillor.")
+    assert ("a harbour councillor", "added", "“We needed that win,”") in got
+    got = _relations("The office added the exact circumstances of the deaths remained unclear.")
+    assert ("The office", "added",
+            "the exact circumstances of the deaths remained unclear") in got  # fmt: skip
+    # A rank the recogniser read as a name or ran into is nobody.
+    e = enrich_text("Det. Sgt. Tom Hale said the suspect fled. Army Spc. Dana Ortiz agreed.", "en")
+    names = {x.name for x in e.entities}
+    assert "Det" not in names and "Army Spc" not in names
+    speakers = [e.entities[q.speaker].name for q in e.quotes if q.speaker is not None]
+    assert speakers[:1] == ["Tom Hale"]

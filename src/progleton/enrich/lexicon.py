@@ -208,6 +208,8 @@ TITLES = words(
     chairwoman chair ceo founder director deputy foreign defense defence state attorney
     former acting first lady u.s. us state-run minority majority democratic republican gop
     sheriff coach candidate nominee candidate presidential house white senate
+    cmdr cmdr. cdr cdr. det det. spc spc. pfc pfc. msgr msgr. supt supt. insp insp. atty
+    atty. amb amb. maj maj. cpl cpl. pvt pvt. brig brig. cpt cpt.
     """
 )
 

@@ -95,6 +95,7 @@ _TOUGH = words(
     "hard harder difficult easy easier tough tougher challenging impossible tricky simple "
     "awkward painful"
 )
+_ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
 _TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
 _REFUSING = words("decline declines declined declining refuse refuses refused refusing")
@@ -447,6 +448,13 @@ class QuoteFinder:
 
     def _verb_cue(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
         base = sent.start
+        if (
+            verb.lower_ in _ADDING
+            and any(c.dep_ == "dobj" for c in verb.children)
+            and not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+            and not self._quoted_just_before(base + verb.idx)
+        ):
+            return None  # "added three assists", "maintained a lead": not speech
         if verb.dep_ == "xcomp" and (
             verb.head.lower_ in _TOUGH
             or any(c.dep_ == "acomp" and c.lower_ in _TOUGH for c in verb.head.children)
@@ -615,6 +623,14 @@ class QuoteFinder:
                         continue
                 if child.dep_ == "xcomp" and child.i < verb.i:
                     continue
+                if child.dep_ == "ccomp" and child.i > verb.i and not _has_subject(child):
+                    # "added the exact cause remained unclear": the clause's subject was
+                    # read as the cue's object; both are what was said.
+                    obj = next(
+                        (c for c in verb.children if c.dep_ == "dobj" and c.i < child.i), None
+                    )
+                    if obj is not None:
+                        return _trim(self.text, *_chars(base, obj.left_edge, child.right_edge))
                 if child.dep_ == "parataxis" and child.lower_ in self.verbs:
                     continue  # "Bob, they said, ordered ...": the aside is an attribution
                 clause = next(
@@ -682,7 +698,12 @@ class QuoteFinder:
         # 4. "..., X said." closing the sentence: what precedes is the content.
         after = self.text[right : sent.end]
         # 5. "Cost estimates, he added, were ..." and "As X told Y, ...": the rest is content.
-        parenthetical = own and verb.dep_ != "relcl" and subj.lower_ not in RELATIVE_PRONOUNS
+        parenthetical = (
+            own
+            and verb.dep_ != "relcl"
+            and subj.lower_ not in RELATIVE_PRONOUNS
+            and not any(c.dep_ == "dobj" for c in verb.children)
+        )
         if parenthetical and left > sent.start and self.text[:left].rstrip().endswith(","):
             rest = self.text[right : sent.end]
             comma = rest.find(",")
@@ -704,12 +725,19 @@ class QuoteFinder:
             and as_mark.i > 0
             and doc[as_mark.i - 1].text == ","  # not "as high as organizers had claimed"
             and not any(c.dep_ in _COMPLEMENTS for c in verb.children)
-            and all(t.is_punct for t in doc[verb.right_edge.i + 1 :])
+            and all(
+                t.is_punct or t.dep_ in {"advmod", "npadvmod"} or t.head.dep_ == "advcl"
+                for t in doc[verb.i + 1 :]
+            )  # "as X suggested after ...", not "as firms reported strong results"
         ):
             before_as = _trim(self.text, sent.start, base + as_mark.idx)
             if len(self.text[before_as[0] : before_as[1]].split()) >= _MIN_QUOTE_WORDS:
                 return before_as
-        tail_ok = own and (verb.lower_ in SAY_FORMS or verb.dep_ in {"ROOT", "parataxis"})
+        tail_ok = (
+            own
+            and (verb.lower_ in SAY_FORMS or verb.dep_ in {"ROOT", "parataxis"})
+            and not any(c.dep_ == "dobj" for c in verb.children)  # "..., X added a goal"
+        )
         closing = left > sent.start and self.text[:left].rstrip().endswith(",")
         if tail_ok and closing and _few_words(after):
             before = _trim(self.text, sent.start, left)
@@ -905,6 +933,11 @@ class QuoteFinder:
         after = self.text[q[1] : q[1] + 80].split("\n")[0]
         words = re.findall(r"[a-z]+", after.lower())[:6]
         return any(w in self.verbs for w in words)
+
+    def _quoted_just_before(self, pos: int) -> bool:
+        """A quotation ends right before `pos` ('"...," added a Democrat')."""
+        i = bisect.bisect_right(self.quote_ends, pos) - 1
+        return i >= 0 and bool(_SAME_LINE_PUNCT.match(self.text[self.quote_ends[i] : pos]))
 
     def _quoted(self, pos: int) -> bool:
         i = bisect.bisect_right(self.quote_starts, pos) - 1
