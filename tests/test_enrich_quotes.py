@@ -797,3 +797,14 @@ def test_sports_lines_and_ranks_from_the_demo_corpus() -> None:
     assert "Det" not in names and "Army Spc" not in names
     speakers = [e.entities[q.speaker].name for q in e.quotes if q.speaker is not None]
     assert speakers[:1] == ["Tom Hale"]
+
+
+def test_cues_of_two_words() -> None:
+    got = _relations(
+        "Okafor made it clear that the bridge would close. "
+        '"That is simply wrong," Berg shot back. Lee fired back that the repairs were late.'
+    )
+    assert ("Okafor", "made it clear", "that the bridge would close") in got
+    assert ("Berg", "shot back", '"That is simply wrong,"') in got
+    assert ("Lee", "fired back", "that the repairs were late") in got
+    assert not _relations("The rain made the road clear of dust. He shot back at the intruder.")

@@ -202,6 +202,11 @@ def _trimmed(doc: Doc, start: int, end: int) -> Iterator[Span]:
 
 
 _WORDS = re.compile(r"[a-z]+")
+# Cues of two words: "made it clear that", "shot back".
+_TWO_WORD_CUES = re.compile(
+    r"\bma(?:de|ke|kes|king) (?:it )?clear\b"
+    r"|\b(?:sho(?:t|ots|oting)|fir(?:ed|es|ing)|hit(?:s|ting)?) back\b"
+)
 
 
 # What follows a speech noun that carries content ("claim that", "calls for"): without one
@@ -213,7 +218,7 @@ def _worth_parsing(text: str, verbs: frozenset[str], nouns: frozenset[str] = fro
     if any(c in text for c in _QUOTE_CHARS) or "''" in text:
         return True
     lowered = text.lower()
-    if "according to" in lowered:
+    if "according to" in lowered or _TWO_WORD_CUES.search(lowered):
         return True
     found = _WORDS.findall(lowered)
     if not verbs.isdisjoint(found):

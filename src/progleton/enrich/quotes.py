@@ -95,6 +95,8 @@ _TOUGH = words(
     "hard harder difficult easy easier tough tougher challenging impossible tricky simple "
     "awkward painful"
 )
+_MAKE = words("make makes made making")
+_HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
 _TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
@@ -295,6 +297,16 @@ class QuoteFinder:
                 rel = self._noun_cue(sent, tok)
             elif tok.lower_ in _PUT and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "it":
                 rel = self._as_put_it(sent, doc, tok)
+            elif tok.lower_ in _MAKE and any(c.lower_ == "clear" for c in tok.children):
+                rel = self._made_clear(sent, tok)
+            elif tok.lower_ in _HITTING and any(
+                c.dep_ in {"prt", "advmod"} and c.lower_ == "back" and c.i == tok.i + 1
+                for c in tok.children
+            ):
+                rel = self._verb_cue(sent, doc, tok)  # "shot back", "fired back", "hit back"
+                if rel is not None and rel.cue is not None:
+                    back = doc[tok.i + 1]
+                    rel.cue = (rel.cue[0], sent.start + back.idx + len(back.text))
             else:
                 continue
             if rel is not None:
@@ -422,6 +434,26 @@ class QuoteFinder:
         content = _trim(self.text, start, sent.end)
         if len(self.text[content[0] : content[1]].split()) < _MIN_QUOTE_WORDS:
             return None
+        return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
+                        subj)  # fmt: skip
+
+    def _made_clear(self, sent: Sentence, verb: Token) -> Relation | None:
+        """'Trump made it clear that he would not back down', 'She made clear the plan ...'."""
+        clear = next(c for c in verb.children if c.lower_ == "clear")
+        subj = _subject(verb)
+        if subj is None or subj.i > verb.i or clear.i > verb.i + 2:
+            return None
+        clause = next(
+            (c for t in (verb, clear) for c in t.children
+             if c.dep_ in {"ccomp", "advcl"} and c.i > clear.i and _has_subject(c)),
+            None,
+        )  # fmt: skip
+        if clause is None:
+            return None
+        base = sent.start
+        content = _trim(self.text, *_chars(base, clause.left_edge, clause.right_edge))
+        source = _source_span(self.text, *_chars(base, subj.left_edge, subj.right_edge))
+        cue = (base + verb.idx, base + clear.idx + len(clear.text))
         return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
                         subj)  # fmt: skip
 
