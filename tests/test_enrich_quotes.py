@@ -610,6 +610,9 @@ def test_transcript_and_headline_labels() -> None:
         ("TAPPER", ":", "Do you think he has campaigned as a healer?"),
         ("FALLIN", ":", "I think he is trying to campaign as a healer."),
     ]
+    # "Q:" and "A:" name no one, in either mode.
+    interview = "Q: What did you see there?\n\nA: I saw the bridge falling down."
+    assert not [r for r in _relations(interview, attitudes=True) if r[0] in {"Q", "A"}]
 
 
 def test_phrasal_cue_forms() -> None:
