@@ -72,7 +72,7 @@ unless said):
    a lead", "added a goal" not speech; an aside ("Bob, they said, ordered") is not
    content; two cues each inside the other's content both stand; "..., as some have
    speculated."; "That said": a demonstrative is no speaker; "made it clear that", "shot
-   back": 0.720 / 0.847 (train 0.694 / 0.833; test 0.714 / 0.834). Tried and dropped:
+   back"; "Q:"/"A:" labels dropped in benchmark mode too: 0.720 / 0.847 (train 0.694 / 0.833; test 0.714 / 0.834). Tried and dropped:
    tokenizer special cases for the abbreviations (same scores, but the entity recogniser
    read "Lt." as an organisation and lost names after "Capt."); a lower-case title before
    a name after a quotation ('"...," councilmember Mark Levine said': -0.002); keeping a
