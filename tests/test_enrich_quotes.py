@@ -811,3 +811,17 @@ def test_cues_of_two_words() -> None:
     assert ("Berg", "shot back", '"That is simply wrong,"') in got
     assert ("Lee", "fired back", "that the repairs were late") in got
     assert not _relations("The rain made the road clear of dust. He shot back at the intruder.")
+
+
+def test_more_speech_verbs_and_asides_before_a_quotation() -> None:
+    got = _relations(
+        "“Close it!” the crowd screamed back. "
+        "The mayor's remarks were aimed at her critics, including, she said, \"people who "
+        'never cross the bridge." '
+        "Okafor has her doubts. She's said the repairs will take a decade."
+    )
+    assert ("the crowd", "screamed", "“Close it!”") in got
+    assert ("she", "said", '"people who never cross the bridge."') in got
+    assert ("She", "said", "the repairs will take a decade") in got
+    # "is said to" is still the passive: no one named says it.
+    assert not [r for r in _relations("He's said to be furious about the leak.") if r[0]]

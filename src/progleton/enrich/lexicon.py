@@ -172,6 +172,21 @@ balk balked balks balking
 deem deemed deems deeming
 embrace embraced embraces embracing
 advocate advocated advocates advocating
+scream screamed screams screaming
+whisper whispered whispers whispering
+mutter muttered mutters muttering
+bark barked barks barking
+grouse groused grouses grousing
+grumble grumbled grumbles grumbling
+snipe sniped snipes sniping
+confess confessed confesses confessing
+quiz quizzed quizzes quizzing
+marvel marveled marvels marveling marvelled marvelling
+gush gushed gushes gushing
+fume fumed fumes fuming
+thunder thundered thunders thundering
+retort retorted retorts retorting
+reason reasoned reasons reasoning
 """
 
 # Forms the GGT list has that read as attribution cues too rarely to keep (e.g. "present").

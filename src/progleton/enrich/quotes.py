@@ -449,6 +449,17 @@ class QuoteFinder:
             None,
         )  # fmt: skip
         if clause is None:
+            # "made clear his aim to ...": the object after "clear" is what was said.
+            clause = next(
+                (
+                    c
+                    for t in (verb, clear)
+                    for c in t.children
+                    if c.dep_ == "dobj" and c.i > clear.i
+                ),
+                None,
+            )
+        if clause is None:
             return None
         base = sent.start
         content = _trim(self.text, *_chars(base, clause.left_edge, clause.right_edge))
@@ -636,6 +647,16 @@ class QuoteFinder:
                     # '"... rising." She said' starts a new sentence; '"...," she said' does
                     # not, nor does a sentence that is only '"... rising." Trump said.'
                     return self._with_continuation(q, right, sent)
+        # 1b. "including, he said, "politicians who ..."": an aside right before a quotation.
+        if own and verb.i > 0 and doc[verb.i - 1].lower_ != "that":
+            nxt = bisect.bisect_left(self.quote_starts, right)
+            if (
+                nxt < len(self.quotes)
+                and self.quotes[nxt][0] < sent.end
+                and re.fullmatch(r"[ \t]*,[ \t]*", self.text[right : self.quotes[nxt][0]])
+                and self.text[:left].rstrip().endswith(",")
+            ):
+                return self.quotes[nxt]
         # 2. A clausal complement (extended to a quotation it overlaps).
         later_clause = any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
         for child in verb.children:
@@ -1228,6 +1249,11 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
                 None,
             )  # fmt: skip
         return child
+    if any(c.dep_ == "auxpass" and c.lower_ in {"'s", "’s"} for c in verb.children) and any(
+        c.dep_ == "ccomp" and c.i > verb.i for c in verb.children
+    ):
+        # "He's said he gets ...": "'s" is "has", read as the passive's "is".
+        return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     for child in verb.children:
         if child.dep_ == "agent":  # "as reported by X", "was criticised by X"
             objs = [c for c in child.children if c.dep_ == "pobj"]
