@@ -825,3 +825,17 @@ def test_more_speech_verbs_and_asides_before_a_quotation() -> None:
     assert ("She", "said", "the repairs will take a decade") in got
     # "is said to" is still the passive: no one named says it.
     assert not [r for r in _relations("He's said to be furious about the leak.") if r[0]]
+
+
+def test_a_bare_cue_followed_by_the_statement() -> None:
+    got = _relations(
+        "Tom Berg, the harbour master, said in a statement. “There are no ferries to cancel. "
+        "The bridge was the only way across.”\n\n"
+        '"Drivers should leave their cars at home," opined the Harbour Gazette.'
+    )
+    statement = "“There are no ferries to cancel. The bridge was the only way across.”"
+    assert ("Tom Berg, the harbour master", "said", statement) in got
+    assert ("the Harbour Gazette", "opined", '"Drivers should leave their cars at home,"') in got
+    # Only the same paragraph.
+    got = _relations("The mayor said on Monday.\n\n“We will rebuild the bridge.”")
+    assert not [r for r in got if r[1] == "said"]

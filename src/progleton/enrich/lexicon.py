@@ -187,6 +187,8 @@ fume fumed fumes fuming
 thunder thundered thunders thundering
 retort retorted retorts retorting
 reason reasoned reasons reasoning
+opine opined opines opining
+surmise surmised surmises surmising
 """
 
 # Forms the GGT list has that read as attribution cues too rarely to keep (e.g. "present").

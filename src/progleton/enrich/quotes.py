@@ -786,6 +786,15 @@ class QuoteFinder:
             before_as = _trim(self.text, sent.start, base + as_mark.idx)
             if len(self.text[before_as[0] : before_as[1]].split()) >= _MIN_QUOTE_WORDS:
                 return before_as
+        # "Sam Lau said in a statement." followed, in the same paragraph, by the statement.
+        if own and _bare_cue(self.text[right : sent.end], verb) and left <= sent.start + 1:
+            nxt = bisect.bisect_left(self.quote_starts, sent.end)
+            if (
+                nxt < len(self.quotes)
+                and not self.text[sent.end : self.quotes[nxt][0]].strip()
+                and "\n" not in self.text[sent.end : self.quotes[nxt][0]]
+            ):
+                return self.quotes[nxt]
         tail_ok = (
             own
             and (verb.lower_ in SAY_FORMS or verb.dep_ in {"ROOT", "parataxis"})
