@@ -839,3 +839,14 @@ def test_a_bare_cue_followed_by_the_statement() -> None:
     # Only the same paragraph.
     got = _relations("The mayor said on Monday.\n\n“We will rebuild the bridge.”")
     assert not [r for r in got if r[1] == "said"]
+
+
+def test_an_aside_is_only_subject_and_verb() -> None:
+    got = _relations(
+        "In a recorded interview, Berg confessed to the theft, admitting that he had taken "
+        "the keys from the harbour office."
+    )
+    assert [(s, c) for s, c, _ in got] == [("Berg", "admitting")]
+    got = _relations("Cost estimates, he added on Monday, were far too low for the bridge.")
+    assert got == [("he", "added", "Cost estimates, he added on Monday, were far too low for "
+                    "the bridge.")]  # fmt: skip

@@ -760,7 +760,14 @@ class QuoteFinder:
         if parenthetical and left > sent.start and self.text[:left].rstrip().endswith(","):
             rest = self.text[right : sent.end]
             comma = rest.find(",")
-            if comma >= 0 and _few_words(rest[:comma]) and len(rest) - comma > 15:
+            # Not "In an interview, Webb confessed to the kidnapping, admitting ...": the
+            # aside is only subject and verb, perhaps with a time ("he added on Monday").
+            governed = any(
+                c.dep_ in {"prep", "dative"} and c.lower_ not in {"on", "in", "at"}
+                and right <= base + c.idx < right + comma
+                for c in verb.children
+            )  # fmt: skip
+            if comma >= 0 and _few_words(rest[:comma]) and len(rest) - comma > 15 and not governed:
                 return _trim(self.text, sent.start, sent.end)
         if own and verb.i > 0 and doc[0].lower_ == "as" and verb.dep_ == "advcl":
             comma = self.text.find(",", right, sent.end)
