@@ -850,3 +850,10 @@ def test_an_aside_is_only_subject_and_verb() -> None:
     got = _relations("Cost estimates, he added on Monday, were far too low for the bridge.")
     assert got == [("he", "added", "Cost estimates, he added on Monday, were far too low for "
                     "the bridge.")]  # fmt: skip
+
+
+def test_the_time_of_saying_is_not_part_of_what_was_said() -> None:
+    got = _relations(
+        "Harbour President Tom Berg told Western countries on Thursday they risked provoking a war."
+    )
+    assert ("Harbour President Tom Berg", "told", "they risked provoking a war") in got

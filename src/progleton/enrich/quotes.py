@@ -700,7 +700,7 @@ class QuoteFinder:
                     c.dep_ == "ccomp" and c.i > child.i and _has_subject(c) for c in verb.children
                 ):
                     continue  # "assured the American people that ...": the clause was said
-                span = _trim(self.text, *_chars(base, child.left_edge, child.right_edge))
+                span = _trim(self.text, *_chars(base, _after_time(child), child.right_edge))
                 inside = self._overlapping_quote(span)
                 if inside is not None and inside[1] - inside[0] > span[1] - span[0]:
                     return inside
@@ -1194,6 +1194,19 @@ def _source_span(text: str, start: int, end: int) -> tuple[int, int]:
             end = doing.start()
             break
     return _trim(text, start, end)
+
+
+def _after_time(clause: Token) -> Token:
+    """Where a clause's words start, past a time the parser hung on it from the cue ("told
+    reporters on Thursday | they risked ..."): the time is when it was said."""
+    first = clause.left_edge
+    subj = next((c for c in clause.children if c.dep_ in _SUBJECTS and c.i < clause.i), None)
+    if subj is None or first.dep_ != "prep" or first.head.i != clause.i:
+        return first
+    objs = [c for c in first.children if c.dep_ == "pobj"]
+    if objs and objs[0].lower_ in _NOT_CONTENT and first.right_edge.i + 1 == subj.left_edge.i:
+        return subj.left_edge
+    return first
 
 
 def _has_subject(clause: Token) -> bool:
