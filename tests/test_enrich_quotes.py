@@ -857,3 +857,10 @@ def test_the_time_of_saying_is_not_part_of_what_was_said() -> None:
         "Harbour President Tom Berg told Western countries on Thursday they risked provoking a war."
     )
     assert ("Harbour President Tom Berg", "told", "they risked provoking a war") in got
+
+
+def test_a_noun_the_parser_read_as_a_complement_is_not_what_was_said() -> None:
+    got = _relations(
+        "Mayor Jane Okafor told harbour residents on Thursday they risked losing the bridge."
+    )
+    assert ("Mayor Jane Okafor", "told", "they risked losing the bridge") in got

@@ -674,8 +674,8 @@ class QuoteFinder:
                         c.dep_ == "ccomp" and c.i > child.i for c in verb.children
                     ):  # 'tells "Morning Joe" that ...': the clause is what was said
                         continue
-                if child.dep_ == "xcomp" and child.i < verb.i:
-                    continue
+                if child.dep_ == "xcomp" and (child.i < verb.i or child.tag_ in _NOUN_TAGS):
+                    continue  # a noun read as a complement ("told harbour | residents")
                 if child.dep_ == "ccomp" and child.i > verb.i and not _has_subject(child):
                     # "added the exact cause remained unclear": the clause's subject was
                     # read as the cue's object; both are what was said.
