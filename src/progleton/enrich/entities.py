@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from progleton.enrich.lexicon import KNOWN_NAMES, TITLES, words
+from progleton.enrich.lexicon import KNOWN_NAMES, RANKS, TITLES
 from progleton.enrich.model import ENTITY_LABELS, Entity, Mention
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ _INITIAL = re.compile(r"^[A-Z]\.?$")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^(?:[A-Z]\.)+[A-Z]$")
 # Labels that may be spaCy's mistake for a person's surname ("Trump" tagged ORG).
 _SURNAME_CONFUSABLE = frozenset({"ORG", "GPE", "NORP", "PERSON"})
-_RANKS = words("spc pfc sgt cpl pvt capt cpt cmdr cdr lt col maj gen adm det brig supt insp")
 
 
 def clean_name(text: str, label: str) -> str:
@@ -38,7 +37,7 @@ def clean_name(text: str, label: str) -> str:
     if words and words[0].lower() == "the":
         words = words[1:]
     # "Army Spc" (of "Army Spc. Dana Ortiz"): a rank the recogniser ran into.
-    while len(words) > 1 and words[-1].lower().rstrip(".") in _RANKS:
+    while len(words) > 1 and words[-1].lower().rstrip(".") in RANKS:
         words = words[:-1]
     if label == "PERSON":
         while len(words) > 1 and words[0].lower().rstrip(",") in TITLES:
@@ -97,7 +96,7 @@ def canonical_entities(doc: Doc) -> tuple[list[Entity], list[Mention]]:
         if ent.label_ not in ENTITY_LABELS:
             continue
         name = clean_name(ent.text, ent.label_)
-        if not name or not any(c.isalpha() for c in name) or name.lower().rstrip(".") in _RANKS:
+        if not name or not any(c.isalpha() for c in name) or name.lower().rstrip(".") in RANKS:
             continue  # a title alone ("Det" of "Det. Sgt. Tom Hale") is nobody
         name, label = canonical_name(name, ent.label_)
         key = _structure_key(name) if label == "PERSON" else _key(name)

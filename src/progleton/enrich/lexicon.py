@@ -213,8 +213,12 @@ def words(text: str) -> frozenset[str]:
 #: The forms of "say", the commonest cue, which needs no complement to count ("he said.").
 SAY_FORMS = frozenset({"say", "says", "said", "saying", "tell", "tells", "told", "telling"})
 
-#: Titles and roles that may precede a name ("President Vladimir Putin", "Sen. Rubio").
-TITLES = words(
+#: Military and police ranks as news copy abbreviates them ("Navy Capt.", "Det. Sgt."):
+#: spaCy's tokenizer splits them from their full stop, and its recogniser sometimes reads
+#: one alone as a name.
+RANKS = words("spc pfc sgt cpl pvt capt cpt cmdr cdr lt col maj gen adm det brig supt insp")
+
+_TITLE_WORDS = words(
     """
     mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady president
     vice prime minister premier chancellor secretary sen sen. senator rep rep.
@@ -225,10 +229,11 @@ TITLES = words(
     chairwoman chair ceo founder director deputy foreign defense defence state attorney
     former acting first lady u.s. us state-run minority majority democratic republican gop
     sheriff coach candidate nominee candidate presidential house white senate
-    cmdr cmdr. cdr cdr. det det. spc spc. pfc pfc. msgr msgr. supt supt. insp insp. atty
-    atty. amb amb. maj maj. cpl cpl. pvt pvt. brig brig. cpt cpt.
+    msgr msgr. atty atty. amb amb.
     """
 )
+#: Titles and roles that may precede a name ("President Vladimir Putin", "Sen. Rubio").
+TITLES = _TITLE_WORDS | RANKS | frozenset(f"{rank}." for rank in RANKS)
 
 #: Pronouns that stand for a person or group as a quote's source, by compatible kinds.
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "i", "me", "my"})

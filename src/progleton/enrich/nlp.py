@@ -24,7 +24,7 @@ from functools import cache
 from itertools import islice, pairwise
 from typing import TYPE_CHECKING, Any
 
-from progleton.enrich.lexicon import NOUN_PREPS, cue_verbs
+from progleton.enrich.lexicon import NOUN_PREPS, RANKS, cue_verbs
 from progleton.enrich.quotes import quote_spans
 
 if TYPE_CHECKING:
@@ -107,11 +107,9 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
 
 # Titles the tokenizer does not know as abbreviations, so the sentencizer ends a sentence
 # at their full stop ("said retired Army Lt." | "Gen. Mick Bednarek").
-_TITLE_ABBREVIATIONS = frozenset(
-    {"col", "lt", "capt", "cpt", "sgt", "maj", "gen", "adm", "cmdr", "cdr", "brig", "pvt",
-     "cpl", "gov", "sen", "rep", "rev", "dr", "prof", "hon", "supt", "insp", "amb",
-     "atty", "spc", "pfc", "msgr", "det", "sens", "reps"}
-)  # fmt: skip
+_TITLE_ABBREVIATIONS = RANKS | frozenset(
+    {"gov", "sen", "rep", "rev", "dr", "prof", "hon", "amb", "atty", "msgr", "sens", "reps"}
+)
 # Abbreviations that end a name or a place ("Sanders (I-Vt.) said", "John Smith Sr. said"):
 # the sentence goes on when a lower-case word follows.
 _NAME_END_ABBREVIATIONS = frozenset({"vt", "tex", "wyo", "okla", "ore", "wisc", "sr"})
