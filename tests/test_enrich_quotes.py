@@ -864,3 +864,41 @@ def test_a_noun_the_parser_read_as_a_complement_is_not_what_was_said() -> None:
         "Mayor Jane Okafor told harbour residents on Thursday they risked losing the bridge."
     )
     assert ("Mayor Jane Okafor", "told", "they risked losing the bridge") in got
+
+
+def test_speakers_the_parser_hung_from_the_quotation_or_misread() -> None:
+    # The quotation hung from the title before the name is not part of the speaker.
+    got = _relations("“It’s settled,” councilmember Tomas Berg said.")
+    assert ("councilmember Tomas Berg", "said", "“It’s settled,”") in got
+    # A name and its description between the quotation and the verb.
+    got = _relations(
+        "“It is not the position that everything is hunky-dory,” Gene Sperling, a top outside "
+        "harbour adviser, said at a recent harbour event."
+    )
+    assert ("Gene Sperling, a top outside harbour adviser", "said",
+            "“It is not the position that everything is hunky-dory,”") in got  # fmt: skip
+    # The name after an inverted cue speaks, not the subject also read before the comma.
+    got = _relations(
+        'The closure of the bridge signals "the end of an era" for the harbour, said Tomas '
+        "Berg, head of the Harbour Ferry Company."
+    )
+    closure = 'The closure of the bridge signals "the end of an era" for the harbour'
+    assert ("Tomas Berg, head of the Harbour Ferry Company", "said", closure) in got
+    # A one-word name the tagger took for an adverb.
+    got = _relations(
+        "“Having access to the ferry is valuable,” said Skelly, explaining he worked with them."
+    )
+    assert ("Skelly", "said", "“Having access to the ferry is valuable,”") in got
+    # Whoever does a verb of the quotation is not the one telling it.
+    got = _relations(
+        "Jane Okafor appeared to be ready to joke about the bridge in Harbourton, telling the "
+        "crowd, “Some people get a little carried away, have you noticed that?”"
+    )
+    assert [(s, c) for s, c, _ in got if c == "telling"] == [("Jane Okafor", "telling")]
+    # "Ft. Worth" does not end the sentence.
+    got = _relations(
+        "“We are rebuilding,” said Rev. Ana Ruiz, pastor at Harbour Baptist Church in Ft. "
+        "Worth, Texas."
+    )
+    assert ("Rev. Ana Ruiz, pastor at Harbour Baptist Church in Ft. Worth, Texas", "said",
+            "“We are rebuilding,”") in got  # fmt: skip

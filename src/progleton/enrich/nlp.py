@@ -108,7 +108,22 @@ def _sentences(doc: Doc, opening: frozenset[int] = frozenset()) -> Iterator[Span
 # Titles the tokenizer does not know as abbreviations, so the sentencizer ends a sentence
 # at their full stop ("said retired Army Lt." | "Gen. Mick Bednarek").
 _TITLE_ABBREVIATIONS = RANKS | frozenset(
-    {"gov", "sen", "rep", "rev", "dr", "prof", "hon", "amb", "atty", "msgr", "sens", "reps"}
+    {
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "dr",
+        "prof",
+        "hon",
+        "amb",
+        "atty",
+        "msgr",
+        "sens",
+        "reps",
+        "ft",
+        "mt",
+    }
 )
 # Abbreviations that end a name or a place ("Sanders (I-Vt.) said", "John Smith Sr. said"):
 # the sentence goes on when a lower-case word follows.

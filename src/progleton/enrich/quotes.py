@@ -125,6 +125,10 @@ _NEGATION = frozenset({"n’t", "n't", "not"})
 _NAME_GAP = re.compile(r"[ \t,]*((?:[A-Z][\w.'’-]*[ \t]+){1,4})")
 # '"...," Tulsa police Chief Chuck Jordan said': a name between the quotation and the verb.
 _NAME_BEFORE_VERB = re.compile(r"[ \t,]*([A-Z][\w.'’-]*(?:[ \t]+[\w.'’-]+){0,5})[ \t]+")
+# '"...," Gene Sperling, a top outside adviser, said': a name and its description.
+_NAME_APPOS_BEFORE_VERB = re.compile(
+    r"[ \t,]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3},[^,\n\"“”]{3,80}),[ \t]+"
+)
 # '"..." ― Sonya Herridge': a quotation signed with a dash and a name.
 # Spaces here include no-break spaces (some CMSs end every line with one).
 _DASH_SIGNED = re.compile(
@@ -544,6 +548,7 @@ class QuoteFinder:
             source = _trim(self.text, source[0] + 1, source[1])
         if subj.head.i == verb.i and subj.i < verb.i:
             source = self._after_quote(source)
+            source = self._quotation_left_out(source, base + subj.idx)
         source = self._after_dateline(sent, doc, subj, source)
         prep = self._content_preposition(base, verb)
         content = self._content(sent, doc, verb, subj, source, cue, prep, own=replaced)
@@ -891,10 +896,12 @@ class QuoteFinder:
         if i < 0 or self.quotes[i][1] > at:
             return None
         q = self.quotes[i]
-        m = _NAME_BEFORE_VERB.fullmatch(self.text, q[1], at)
+        m = _NAME_BEFORE_VERB.fullmatch(self.text, q[1], at) or _NAME_APPOS_BEFORE_VERB.fullmatch(
+            self.text, q[1], at
+        )
         if m is None and _SAME_LINE_PUNCT.match(self.text[q[1] : at]):
             return self._inverted(sent, verb, q)
-        if m is None or not m.group(1).split()[-1][:1].isupper():
+        if m is None or (m.re is _NAME_BEFORE_VERB and not m.group(1).split()[-1][:1].isupper()):
             return None
         source = (m.start(1), m.end(1))
         content = self._with_continuation(q, at + len(verb.text), sent)
@@ -931,6 +938,15 @@ class QuoteFinder:
         while i < len(doc) and doc[i].tag_ in _NAME_TAGS:
             if doc[i].tag_ in {"NNP", "NNPS"}:
                 head = doc[i]
+            i += 1
+        if (
+            i == verb.i + 1
+            and i + 1 < len(doc)
+            and doc[i].is_title
+            and not doc[i].is_stop
+            and doc[i + 1].is_punct
+        ):
+            head = doc[i]  # "said Skelly, explaining ...": a name the tagger took for an adverb
             i += 1
         if (
             head is None
@@ -972,6 +988,17 @@ class QuoteFinder:
         if m is None or not m.group(1):
             return source
         return (self.quotes[i][1] + m.start(1), source[1])
+
+    def _quotation_left_out(self, source: tuple[int, int], head: int) -> tuple[int, int]:
+        """'"It's unanimous," councilmember Mark Levine said': the parser may hang the
+        quotation from the title before the name; the quotation is not the speaker."""
+        i = bisect.bisect_right(self.quote_starts, source[0]) - 1
+        if i < 0 or self.quotes[i][1] <= source[0]:
+            return source  # the source does not start inside a quotation
+        end = self.quotes[i][1]
+        if end >= head or self.text[end - 2 : end - 1] not in {",", "?", "!"}:
+            return source
+        return _trim(self.text, end, source[1])
 
     def _after_dateline(
         self, sent: Sentence, doc: Doc, subj: Token, source: tuple[int, int]
@@ -1267,6 +1294,10 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
     if len(subjects) > 1 and quoted is not None and any(quoted(c) for c in subjects):
         outside = [c for c in subjects if not quoted(c)] or subjects
         subjects = sorted(outside, key=lambda c: abs(c.i - verb.i))[:1]
+    if len(subjects) > 1 and verb.i > 0 and verb.doc[verb.i - 1].text == ",":
+        # "The rejection signals ..., said Geert Wilders": the name right after an
+        # inverted cue speaks, not the subject the parser also gave it before the comma.
+        subjects = [c for c in subjects if c.left_edge.i == verb.i + 1] or subjects
     if subjects:
         child = subjects[0]
         if child.lower_ in _NEGATION:
@@ -1303,15 +1334,26 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and noun.i < verb.i and noun.tag_ in _NOUN_TAGS:
         return noun  # "voters saying that ...", "a memo warning that ...": the noun says it
     tok = verb
-    for _ in range(3):  # "said ... and added", "wrote, adding", "said in a statement, adding"
+    steps = 3  # "said ... and added", "wrote, adding", "said in a statement, adding"
+    while steps > 0:
         if tok.dep_ not in _INHERITING or tok.head.i == tok.i:
             return None
         head = tok.head
         if tok.dep_ == "relcl":
             # "Trump, who said" is handled by the relative pronoun being the subject.
             return None
-        for child in head.children:
-            if child.dep_ in ("nsubj", "csubj") and child.lower_ not in _NEGATION:
-                return child
+        subj = next(
+            (c for c in head.children
+             if c.dep_ in ("nsubj", "csubj") and c.lower_ not in _NEGATION),
+            None,
+        )  # fmt: skip
+        if subj is not None and quoted is not None and quoted(subj) and not quoted(verb):
+            # "..., telling the crowd, "Some people get ..."": the parser hung the cue from
+            # a verb of the quotation; whoever does that verb is not the one telling.
+            tok = head
+            continue
+        if subj is not None:
+            return subj
+        steps -= 1
         tok = head
     return None
