@@ -902,3 +902,54 @@ def test_speakers_the_parser_hung_from_the_quotation_or_misread() -> None:
     )
     assert ("Rev. Ana Ruiz, pastor at Harbour Baptist Church in Ft. Worth, Texas", "said",
             "“We are rebuilding,”") in got  # fmt: skip
+
+
+def test_what_was_said_when_the_parser_hung_it_elsewhere() -> None:
+    got = _relations(
+        "The Harbour Department less than two weeks ago said for the first time that “top "
+        "secret” plans had passed through the mayor’s personal email server."
+    )
+    passed = "that “top secret” plans had passed through the mayor’s personal email server"
+    assert ("The Harbour Department", "said", passed) in got
+    # "he's said" is "he has said", here with a plain object.
+    got = _relations(
+        "Ever since Tomas Berg announced his candidacy last year, he's said the same thing at "
+        "every diner stop: \"It's not about me, it's about us.\""
+    )
+    assert [(s, c) for s, c, _ in got if c == "said"] == [("he", "said")]
+    # A quotation before the cue that is not what was said: the clause after it is.
+    got = _relations(
+        'Walking into the office to chants of "Jane! Jane!," the mayor said her campaign here '
+        'was "closing really strong."'
+    )
+    assert ("the mayor", "said", 'her campaign here was "closing really strong') in got
+    # The one urged and what they are urged to do; "Sunday" is when, not what.
+    got = _relations(
+        "Harbour President Tomas Berg compared the closure with that of dictators, and urged "
+        'people not to "choose the road toward isolation and decline."'
+    )
+    assert ("Harbour President Tomas Berg", "urged",
+            'people not to "choose the road toward isolation and decline') in got  # fmt: skip
+    got = _relations(
+        "Okafor promised Sunday at a Harbourton rally to end “the excessively wasteful $18 "
+        "million ferry subsidy.”"
+    )
+    assert (
+        "Okafor",
+        "promised",
+        "to end “the excessively wasteful $18 million ferry subsidy",
+    ) in got
+    # A clause before the cue yields to what follows it.
+    got = _relations(
+        'For that she drew Berg\'s ire - he called her "weak" and said she had "zero support."'
+    )
+    assert ("he", "called", '"weak"') in got
+
+
+def test_quotation_marks_typed_oddly() -> None:
+    # A closing mark typed as an opening one, and a quotation glued to the cue.
+    got = _relations("“Apparently not,“ she said. “A ferry doesn’t change its course.”")
+    assert [(s, c) for s, c, _ in got] == [("she", "said")]
+    assert got[0][2].startswith("“Apparently not,“") and got[0][2].endswith("course.”")
+    got = _relations("Okafor said,“Look, the bridge has no place in a harbour campaign.”")
+    assert ("Okafor", "said", "“Look, the bridge has no place in a harbour campaign.”") in got

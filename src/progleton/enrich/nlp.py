@@ -298,6 +298,9 @@ def _parse(nlp: Language, pending: list[Analysis], to_parse: list[Sentence]) -> 
     return pending
 
 
+_GLUED_QUOTE = re.compile(r"([^\W\d_]+)([,:;]?)([“\"])([^\W\d_].*)")
+
+
 def _parse_words(span: Span) -> tuple[list[str], list[bool]]:
     """The sentence's words for the parser, with "Capt" + "." and "Vt" + "." as one word.
 
@@ -320,6 +323,13 @@ def _parse_words(span: Span) -> tuple[list[str], list[bool]]:
             words.append(tok.text + ".")
             spaces.append(bool(tokens[i + 1].whitespace_))
             i += 2
+            continue
+        glued = _GLUED_QUOTE.fullmatch(tok.text)
+        if glued:  # 'said,“Look': a quotation opened without a space after the cue
+            pieces = [p for p in glued.groups() if p]
+            words.extend(pieces)
+            spaces.extend([False] * (len(pieces) - 1) + [bool(tok.whitespace_)])
+            i += 1
             continue
         words.append(tok.text)
         spaces.append(bool(tok.whitespace_))

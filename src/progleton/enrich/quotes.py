@@ -49,6 +49,15 @@ _LEAD_JUNK = re.compile(r"^[\s,;:—–-]+")
 _TAIL_JUNK = re.compile(r"[\s,;:—–-]+$")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "parataxis"})
+# Participles that follow "he's" as "he has" rather than "he is" ("he's said", not "he's
+# seen as").
+_HAS_DONE = words(
+    """
+    said told wanted written argued claimed insisted promised suggested stated noted vowed
+    warned predicted acknowledged admitted conceded repeated hinted complained pledged boasted
+    bragged tweeted
+    """
+)
 # "as X put it" / "as X puts it": an attribution without a reporting verb.
 _PUT = frozenset({"put", "puts"})
 # What the parser makes of the speaker in '"...?" asked the boy'.
@@ -99,6 +108,12 @@ _MAKE = words("make makes made making")
 _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
+_PROMISING = words(
+    "promise promises promised vow vows vowed pledge pledges pledged threaten threatens threatened"
+)
+_DAY_WORDS = words(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight"
+)
 _TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
 _REFUSING = words("decline declines declined declining refuse refuses refused refusing")
 # "TAPPER:", "Marco Rubio:", "Q:": a speaker's label opening a paragraph.
@@ -229,9 +244,26 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 continue  # the re-opening mark of a continued quote
             # A closing mark opening a paragraph (typed the wrong way round) opens a quote.
             wrong_way = ch in _CLOSERS and open_at is None and at == first
-            if ch in _OPENERS or (ch == _STRAIGHT and open_at is None) or wrong_way:
+            # '"Apparently not,“ he said': an opening mark after punctuation, before a space,
+            # while a quote is open, closes it.
+            closing_opener = (
+                ch in _OPENERS
+                and open_at is not None
+                and i > 0
+                and line[i - 1] in ",.?!"
+                and (i + 1 == len(line) or line[i + 1] in " \t")
+            )
+            if (
+                (ch in _OPENERS and not closing_opener)
+                or (ch == _STRAIGHT and open_at is None)
+                or wrong_way
+            ):
                 open_at = at
-            elif (ch in _CLOSERS or ch == _STRAIGHT) and open_at is not None and at != open_at:
+            elif (
+                (ch in _CLOSERS or ch == _STRAIGHT or closing_opener)
+                and open_at is not None
+                and at != open_at
+            ):
                 end = at + 2 if text.startswith("''", at) else at + 1
                 spans.append((open_at, end))
                 open_at = None
@@ -518,7 +550,7 @@ class QuoteFinder:
         if subj is None:
             if self.attitudes and _agentless_passive(verb):
                 return self._agentless(sent, doc, verb)
-            return self._named_before(sent, verb)
+            return self._named_before(sent, verb) or self._name_just_before(sent, doc, verb)
         if main_acl or (verb.dep_ == "acl" and verb.head.i == subj.i):
             end = subj.right_edge if subj.right_edge.i < verb.i else doc[verb.i - 1]
         else:
@@ -644,11 +676,22 @@ class QuoteFinder:
             first = end
             while first > 0 and _SAME_LINE_PUNCT.match(self.text[self.quotes[first - 1][1] : left]):
                 first -= 1
+            clause_after = any(
+                c.dep_ == "ccomp"
+                and c.i > verb.i
+                and any(s.dep_ in _SUBJECTS and not self._quoted(base + s.idx) for s in c.children)
+                for c in verb.children
+            )  # 'chants of "Marco!," the senator said his campaign was ...' (not '"...," X
+            # said, "I could ..."', the quotation going on)
             for q in self.quotes[first:end]:
                 if (
-                    not self.text[q[0] : q[1]].rstrip("\"”'").endswith(".")
-                    or _bare_cue(self.text[right : sent.end], verb)
-                ) and not self._quoted_name_before_clause(q, sent, verb):
+                    (
+                        not self.text[q[0] : q[1]].rstrip("\"”'").endswith(".")
+                        or _bare_cue(self.text[right : sent.end], verb)
+                    )
+                    and not self._quoted_name_before_clause(q, sent, verb)
+                    and not clause_after
+                ):
                     # '"... rising." She said' starts a new sentence; '"...," she said' does
                     # not, nor does a sentence that is only '"... rising." Trump said.'
                     return self._with_continuation(q, right, sent)
@@ -663,9 +706,19 @@ class QuoteFinder:
             ):
                 return self.quotes[nxt]
         # 2. A clausal complement (extended to a quotation it overlaps).
-        later_clause = any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+        later_clause = any(
+            c.dep_ in {"ccomp", "oprd", "xcomp"} and c.i > verb.i for c in verb.children
+        )  # 'For that she drew his ire - he called her "weak"'
+
         for child in verb.children:
-            that_clause = child.dep_ == "advcl" and child.left_edge.lower_ == "that"
+            that_clause = child.dep_ == "advcl" and (
+                child.left_edge.lower_ == "that"
+                or (
+                    verb.lower_ in _PROMISING
+                    and child.i > verb.i
+                    and any(a.dep_ == "aux" and a.lower_ == "to" for a in child.children)
+                )  # "promised Sunday at a rally to end ...": the parser's adverbial clause
+            )
             if (child.dep_ in _COMPLEMENTS or that_clause) and child.i != subj.i:
                 if later_clause and child.dep_ == "ccomp" and child.i < verb.i:
                     # "While not all of it is true, Jamieson said Trump is ...": a clause
@@ -681,6 +734,19 @@ class QuoteFinder:
                         continue
                 if child.dep_ == "xcomp" and (child.i < verb.i or child.tag_ in _NOUN_TAGS):
                     continue  # a noun read as a complement ("told harbour | residents")
+                if child.dep_ == "dobj" and child.lower_ in _DAY_WORDS:
+                    continue  # "promised Sunday at a rally to end ...": when, not what
+                if child.dep_ == "dobj" and child.i > verb.i:
+                    infinitive = next(
+                        (c for c in verb.children
+                         if c.dep_ == "xcomp" and c.i > child.i
+                         and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)),
+                        None,
+                    )  # fmt: skip
+                    if infinitive is not None:  # "urged people not to choose ..."
+                        return _trim(
+                            self.text, *_chars(base, child.left_edge, infinitive.right_edge)
+                        )
                 if child.dep_ == "ccomp" and child.i > verb.i and not _has_subject(child):
                     # "added the exact cause remained unclear": the clause's subject was
                     # read as the cue's object; both are what was said.
@@ -859,8 +925,13 @@ class QuoteFinder:
                 return None
             if tok.lower_ in {"so", "such"}:
                 return None  # "said so loudly that everyone heard"
-            if tok.lower_ == "that" and tok.nbor(-1).lower_ in _TIME_NOUNS:
-                return None  # "said on the day that he was arrested ..."
+            if (
+                tok.lower_ == "that"
+                and tok.nbor(-1).lower_ in _TIME_NOUNS
+                and not (tok.nbor(-1).lower_ == "time" and tok.nbor(-2).lower_ == "first")
+            ):
+                return None  # "said on the day that he was arrested ..." (not "said for the
+                # first time that ...")
             if tok.lower_ == "that" and tok.dep_ == "mark" and tok.i > verb.i + 1:
                 clause = tok.head
                 if clause.i <= tok.i or not clause.is_ancestor(tok):
@@ -907,6 +978,55 @@ class QuoteFinder:
         content = self._with_continuation(q, at + len(verb.text), sent)
         return Relation((at, at + len(verb.text)), source, content, True, (sent.start, sent.end))
 
+    def _entity_of(self, at: int, labels: set[str] | None = None) -> tuple[int, int] | None:
+        """The token range of the named entity (of one of `labels`) holding character `at`."""
+        doc = self.analysis.doc
+        span = doc.char_span(at, at + 1, alignment_mode="expand")
+        if span is None or not span[0].ent_type_:
+            return None
+        if labels is not None and span[0].ent_type_ not in labels:
+            return None
+        tok = span[0]
+        return next(((e.start, e.end) for e in doc.ents if e.start <= tok.i < e.end), None)
+
+    def _name_just_before(self, sent: Sentence, doc: Doc, verb: Token) -> Relation | None:
+        """'... at the convention Sen. Elizabeth Warren (D-MA) said ...': a name right before
+        the verb that the parser hung elsewhere (here as an apposition) is its subject."""
+        j = verb.i - 1
+        end = j
+        if j > 0 and doc[j].text == ")":
+            j = next((k for k in range(j - 1, max(j - 8, 0), -1) if doc[k].text == "("), 0) - 1
+        if j < 1 or doc[j].tag_ not in {"NNP", "NNPS"}:
+            return None
+        entity = self._entity_of(sent.start + doc[j].idx, {"PERSON", "ORG", "NORP", "GPE"})
+        if entity is None:
+            return None  # not "Freedom of Information Act (FOIA) requests ..."
+        first = j
+        # Back over the name and titles outside any entity ("Sen."), not into another
+        # entity ("the Washington Post Trump said", a comma missing).
+        while (
+            first > 0
+            and doc[first - 1].tag_ in {"NNP", "NNPS"}
+            and self._entity_of(sent.start + doc[first - 1].idx) in (None, entity)
+        ):
+            first -= 1
+        if j - first < 1 or self._quoted(sent.start + doc[first].idx):
+            return None  # a full name, not "Monday said" or a word of a quotation
+        if sum(t.is_title or not t.is_alpha for t in doc) > 0.7 * len(doc):
+            return None  # a headline in title case ("EgyptAir Crash Seems An ...")
+        # "former president Bill Clinton": the description the parser hung from the name.
+        left = doc[j].left_edge.i
+        if left < first and all(t.tag_ in _NAME_TAGS - {"NNP", "NNPS"} for t in doc[left:first]):
+            first = left
+        source = _source_span(self.text, *_chars(sent.start, doc[first], doc[end]))
+        cue = _chars(sent.start, verb, verb)
+        prep = self._content_preposition(sent.start, verb)
+        content = self._content(sent, doc, verb, doc[j], source, cue, prep, own=True)
+        if content is None or content[1] <= content[0]:
+            return None
+        return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
+                        doc[j])  # fmt: skip
+
     def _inverted(self, sent: Sentence, verb: Token, q: tuple[int, int]) -> Relation | None:
         """'"How big is that wall?" asked the boy': the phrase after the verb is the speaker.
 
@@ -935,7 +1055,9 @@ class QuoteFinder:
         doc = verb.doc
         i = verb.i + 1
         head: Token | None = None
-        while i < len(doc) and doc[i].tag_ in _NAME_TAGS:
+        while i < len(doc) and (
+            doc[i].tag_ in _NAME_TAGS or (doc[i].lower_ in _NOT_PARTICIPLES and i > verb.i + 1)
+        ):  # "said Oversight ranking Democrat X"
             if doc[i].tag_ in {"NNP", "NNPS"}:
                 head = doc[i]
             i += 1
@@ -958,6 +1080,13 @@ class QuoteFinder:
         if head is None or i == verb.i + 1:
             return None
         end = doc[i - 1]
+        if i < len(doc) and doc[i].text == "(":
+            close = next(
+                (j for j in range(i + 1, min(i + 8, len(doc))) if doc[j].text == ")"), None
+            )
+            if close is not None:  # "said Sen. X (D-Md.)": the party and state go with the name
+                end = doc[close]
+                i = close + 1
         if i < len(doc) and doc[i].text == ",":
             if i + 1 < len(doc) and doc[i + 1].lower_ in {"who", "a", "an", "the"}:
                 # "a spokesman for the firm," up to the next comma; "who ..." to the end of
@@ -1261,10 +1390,24 @@ def _main_verb_read_as_modifier(verb: Token) -> bool:
     )
 
 
+def _has_done(verb: Token) -> bool:
+    """'he's said', 'she's wanted to': "'s" as "has" (not "he's said to be", a passive)."""
+    if verb.lower_ not in _HAS_DONE:
+        return False
+    infinitive = any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children
+    )
+    return not (infinitive and verb.lower_ in {"said", "told", "claimed", "written"})
+
+
 def _agentless_passive(verb: Token) -> bool:
     """A cue in the passive without "by X" ("is expected to", "Asked about it, she said")."""
     if verb.tag_ != "VBN" or any(c.dep_ == "agent" for c in verb.children):
         return False
+    if _has_done(verb) and any(
+        c.dep_ == "nsubjpass" and c.lower_ in PERSON_PRONOUNS for c in verb.children
+    ):
+        return False  # "he's wanted to ...": "'s" is "has"
     deps = {c.dep_ for c in verb.children}
     if deps & {"auxpass", "nsubjpass"}:
         return True
@@ -1309,11 +1452,15 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
                 None,
             )  # fmt: skip
         return child
-    if any(c.dep_ == "auxpass" and c.lower_ in {"'s", "’s"} for c in verb.children) and any(
-        c.dep_ == "ccomp" and c.i > verb.i for c in verb.children
-    ):
-        # "He's said he gets ...": "'s" is "has", read as the passive's "is".
-        return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if any(c.dep_ == "auxpass" and c.lower_ in {"'s", "’s"} for c in verb.children):
+        # "He's said he gets ...": "'s" is "has", read as the passive's "is" (not "It's
+        # said that ...", a passive without a speaker).
+        held = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if held is not None and (
+            any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+            or (held.lower_ in PERSON_PRONOUNS and _has_done(verb))
+        ):
+            return held
     for child in verb.children:
         if child.dep_ == "agent":  # "as reported by X", "was criticised by X"
             objs = [c for c in child.children if c.dep_ == "pobj"]
@@ -1336,7 +1483,10 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
     tok = verb
     steps = 3  # "said ... and added", "wrote, adding", "said in a statement, adding"
     while steps > 0:
-        if tok.dep_ not in _INHERITING or tok.head.i == tok.i:
+        aside = (
+            tok.dep_ == "parataxis" and tok.head.tag_ == "VBG" and tok.head.i < tok.i
+        )  # "X, noting the size of ..., said, ...": the participle read as the main verb
+        if (tok.dep_ not in _INHERITING and not aside) or tok.head.i == tok.i:
             return None
         head = tok.head
         if tok.dep_ == "relcl":
