@@ -953,3 +953,11 @@ def test_quotation_marks_typed_oddly() -> None:
     assert got[0][2].startswith("“Apparently not,“") and got[0][2].endswith("course.”")
     got = _relations("Okafor said,“Look, the bridge has no place in a harbour campaign.”")
     assert ("Okafor", "said", "“Look, the bridge has no place in a harbour campaign.”") in got
+
+
+def test_of_two_subjects_the_nearest_speaks() -> None:
+    got = _relations(
+        "Okafor said she was cautious. Her final assessment: “It’s not quite optimistic,” she "
+        "said. “We’re hopeful.”"
+    )
+    assert [s for s, c, _ in got if c == "said"] == ["Okafor", "she"]

@@ -1437,10 +1437,20 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
     if len(subjects) > 1 and quoted is not None and any(quoted(c) for c in subjects):
         outside = [c for c in subjects if not quoted(c)] or subjects
         subjects = sorted(outside, key=lambda c: abs(c.i - verb.i))[:1]
-    if len(subjects) > 1 and verb.i > 0 and verb.doc[verb.i - 1].text == ",":
-        # "The rejection signals ..., said Geert Wilders": the name right after an
-        # inverted cue speaks, not the subject the parser also gave it before the comma.
-        subjects = [c for c in subjects if c.left_edge.i == verb.i + 1] or subjects
+    if len(subjects) > 1:
+        # "The rejection signals ..., said Geert Wilders", 'His final assessment: "...," he
+        # said': of two subjects the parser gave the verb, the one nearest to it speaks,
+        # unless the two run on as one ("His ex | wife", "The family, | protesters and
+        # ..."), which the caller joins from the first.
+        chosen = min(subjects, key=lambda c: abs(c.i - verb.i))
+        while True:
+            before = [
+                c for c in subjects if c.i < chosen.i and chosen.left_edge.i - c.right_edge.i <= 2
+            ]
+            if not before:
+                break
+            chosen = before[0]
+        subjects = [chosen]
     if subjects:
         child = subjects[0]
         if child.lower_ in _NEGATION:
@@ -1492,18 +1502,19 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         if tok.dep_ == "relcl":
             # "Trump, who said" is handled by the relative pronoun being the subject.
             return None
-        subj = next(
-            (c for c in head.children
-             if c.dep_ in ("nsubj", "csubj") and c.lower_ not in _NEGATION),
-            None,
-        )  # fmt: skip
-        if subj is not None and quoted is not None and quoted(subj) and not quoted(verb):
-            # "..., telling the crowd, "Some people get ..."": the parser hung the cue from
-            # a verb of the quotation; whoever does that verb is not the one telling.
-            tok = head
-            continue
-        if subj is not None:
-            return subj
+        found = [
+            c for c in head.children if c.dep_ in ("nsubj", "csubj") and c.lower_ not in _NEGATION
+        ]
+        if found and quoted is not None and not quoted(verb):
+            outside = [c for c in found if not quoted(c)]
+            if not outside:
+                # "..., telling the crowd, "Some people get ..."": the parser hung the cue
+                # from a verb of the quotation; whoever does it is not the one telling.
+                tok = head
+                continue
+            found = outside
+        if found:
+            return found[0]
         steps -= 1
         tok = head
     return None
