@@ -961,3 +961,23 @@ def test_of_two_subjects_the_nearest_speaks() -> None:
         "said. “We’re hopeful.”"
     )
     assert [s for s, c, _ in got if c == "said"] == ["Okafor", "she"]
+
+
+def test_speakers_in_apposition_and_conjuncts_of_passives() -> None:
+    got = _relations(
+        "In a statement to the Gazette, her senior policy adviser, Tomas Berg, said: “The mayor "
+        "believes that the bridge is essential.”"
+    )
+    assert ("her senior policy adviser, Tomas Berg", "said",
+            "“The mayor believes that the bridge is essential.”") in got  # fmt: skip
+    got = _relations(
+        "As the crowd began to chant, Okafor was joined on stage again by Harbour Sen. Tomas "
+        "Berg and joked, “Ferry or Bust people, you’re being ridiculous,” drawing loud jeers."
+    )
+    assert ("Okafor", "joked", "“Ferry or Bust people, you’re being ridiculous,”") in got
+    # The one blasted and what for.
+    got = _relations(
+        "At Saturday's debate, Okafor blasted Berg for “cavorting” with a lobbyist.",
+        attitudes=True,
+    )
+    assert ("Okafor", "blasted", "Berg for “cavorting” with a lobbyist") in got

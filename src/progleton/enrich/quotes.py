@@ -747,6 +747,14 @@ class QuoteFinder:
                         return _trim(
                             self.text, *_chars(base, child.left_edge, infinitive.right_edge)
                         )
+                    reason = next(
+                        (c for c in verb.children
+                         if c.dep_ == "prep" and c.i == child.right_edge.i + 1
+                         and (c.lower_ == "for" or (c.lower_ == "of" and verb.lemma_ == "accuse"))),
+                        None,
+                    )  # fmt: skip
+                    if reason is not None:  # 'blasted Shuster for "cavorting" with ...'
+                        return _trim(self.text, *_chars(base, child.left_edge, reason.right_edge))
                 if child.dep_ == "ccomp" and child.i > verb.i and not _has_subject(child):
                     # "added the exact cause remained unclear": the clause's subject was
                     # read as the cue's object; both are what was said.
@@ -932,7 +940,12 @@ class QuoteFinder:
             ):
                 return None  # "said on the day that he was arrested ..." (not "said for the
                 # first time that ...")
-            if tok.lower_ == "that" and tok.dep_ == "mark" and tok.i > verb.i + 1:
+            # "predicted at the debate that Republicans will take every state": read as a
+            # relative clause, but its verb has the role "that" would fill already.
+            filled = tok.dep_ in {"dobj", "nsubj"} and any(
+                c.dep_ == tok.dep_ and c.i != tok.i for c in tok.head.children
+            )
+            if tok.lower_ == "that" and (tok.dep_ == "mark" or filled) and tok.i > verb.i + 1:
                 clause = tok.head
                 if clause.i <= tok.i or not clause.is_ancestor(tok):
                     return None
@@ -993,6 +1006,8 @@ class QuoteFinder:
         """'... at the convention Sen. Elizabeth Warren (D-MA) said ...': a name right before
         the verb that the parser hung elsewhere (here as an apposition) is its subject."""
         j = verb.i - 1
+        if j > 0 and doc[j].text == ",":
+            j -= 1  # "In a statement to the Observer, her adviser, Jake Sullivan, said:"
         end = j
         if j > 0 and doc[j].text == ")":
             j = next((k for k in range(j - 1, max(j - 8, 0), -1) if doc[k].text == "("), 0) - 1
@@ -1014,8 +1029,13 @@ class QuoteFinder:
             return None  # a full name, not "Monday said" or a word of a quotation
         if sum(t.is_title or not t.is_alpha for t in doc) > 0.7 * len(doc):
             return None  # a headline in title case ("EgyptAir Crash Seems An ...")
-        # "former president Bill Clinton": the description the parser hung from the name.
+        # "former president Bill Clinton": the description the parser hung from the name,
+        # or the one the name is in apposition to ("her adviser, Jake Sullivan,").
         left = doc[j].left_edge.i
+        head = doc[j].head
+        if doc[j].dep_ == "appos" and head.i < first and head.tag_ in {"NN", "NNS"}:
+            left = head.left_edge.i
+            first = left
         if left < first and all(t.tag_ in _NAME_TAGS - {"NNP", "NNPS"} for t in doc[left:first]):
             first = left
         source = _source_span(self.text, *_chars(sent.start, doc[first], doc[end]))
@@ -1056,8 +1076,10 @@ class QuoteFinder:
         i = verb.i + 1
         head: Token | None = None
         while i < len(doc) and (
-            doc[i].tag_ in _NAME_TAGS or (doc[i].lower_ in _NOT_PARTICIPLES and i > verb.i + 1)
-        ):  # "said Oversight ranking Democrat X"
+            doc[i].tag_ in _NAME_TAGS
+            or (doc[i].lower_ in _NOT_PARTICIPLES and i > verb.i + 1)
+            or (doc[i].tag_ == "VBN" and i + 1 < len(doc) and doc[i + 1].tag_ in _NAME_TAGS)
+        ):  # "said Oversight ranking Democrat X", "said retired neurosurgeon X"
             if doc[i].tag_ in {"NNP", "NNPS"}:
                 head = doc[i]
             i += 1
@@ -1434,6 +1456,20 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
     the one outside the quotation nearest to it.
     """
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if verb.dep_ == "ROOT" and verb.tag_ == "VBG" and verb.i > 1:
+        # 'X trashed Comey on "Morning Joe," calling it ...': the parser ended its sentence
+        # before the participle (perhaps with a quoted word as its subject); the subject is
+        # the one of the sentence it cut off.
+        before = verb.doc[verb.i - 1]
+        if before.text == "," or (before.is_quote and verb.doc[verb.i - 2].text == ","):
+            root = next(
+                (t for t in reversed(verb.doc[: verb.i]) if t.dep_ == "ROOT" and t.tag_ != "VBG"),
+                None,
+            )
+            if root is not None and (
+                not subjects or (quoted is not None and all(quoted(c) for c in subjects))
+            ):
+                return _subject(root, quoted)
     if len(subjects) > 1 and quoted is not None and any(quoted(c) for c in subjects):
         outside = [c for c in subjects if not quoted(c)] or subjects
         subjects = sorted(outside, key=lambda c: abs(c.i - verb.i))[:1]
@@ -1444,12 +1480,12 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         # ..."), which the caller joins from the first.
         chosen = min(subjects, key=lambda c: abs(c.i - verb.i))
         while True:
-            before = [
+            run_on = [
                 c for c in subjects if c.i < chosen.i and chosen.left_edge.i - c.right_edge.i <= 2
             ]
-            if not before:
+            if not run_on:
                 break
-            chosen = before[0]
+            chosen = run_on[0]
         subjects = [chosen]
     if subjects:
         child = subjects[0]
@@ -1502,9 +1538,9 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         if tok.dep_ == "relcl":
             # "Trump, who said" is handled by the relative pronoun being the subject.
             return None
-        found = [
-            c for c in head.children if c.dep_ in ("nsubj", "csubj") and c.lower_ not in _NEGATION
-        ]
+        # "X was joined on stage by Y and joked, ...": a conjunct shares a passive's subject.
+        deps = ("nsubj", "csubj", "nsubjpass") if tok.dep_ == "conj" else ("nsubj", "csubj")
+        found = [c for c in head.children if c.dep_ in deps and c.lower_ not in _NEGATION]
         if found and quoted is not None and not quoted(verb):
             outside = [c for c in found if not quoted(c)]
             if not outside:
