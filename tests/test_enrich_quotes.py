@@ -981,3 +981,8 @@ def test_speakers_in_apposition_and_conjuncts_of_passives() -> None:
         attitudes=True,
     )
     assert ("Okafor", "blasted", "Berg for “cavorting” with a lobbyist") in got
+    got = _relations(
+        'The council accused the harbour master, Tomas Berg, of "fanatic recklessness."'
+    )
+    assert ("The council", "accused",
+            'the harbour master, Tomas Berg, of "fanatic recklessness') in got  # fmt: skip

@@ -108,6 +108,32 @@ _MAKE = words("make makes made making")
 _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
+# "blasted X for ...", "accused X of ...", "likened X to ...", "described X as ...": the
+# object and what it is blamed for or likened to are what was said.
+_OBJECT_PREPS = {
+    "for": words(
+        """
+        blast blasts blasted blasting criticize criticizes criticized criticizing criticise
+        criticises criticised criticising praise praises praised praising thank thanks thanked
+        thanking attack attacks attacked attacking fault faults faulted faulting blame blames
+        blamed blaming slam slams slammed slamming laud lauds lauded lauding commend commends
+        commended commending chide chides chided chiding scold scolds scolded scolding rebuke
+        rebukes rebuked rebuking credit credits credited crediting applaud applauds applauded
+        applauding berate berates berated berating knock knocks knocked knocking hit hits
+        hitting ding dings dinged dinging lambast lambasts lambasted lambasting mock mocks
+        mocked mocking ridicule ridicules ridiculed ridiculing chastise chastises chastised
+        chastising condemn condemns condemned condemning
+        """
+    ),
+    "of": words("accuse accuses accused accusing"),
+    "to": words("liken likens likened likening compare compares compared comparing"),
+    "as": words(
+        """
+        describe describes described describing brand brands branded branding admire admires
+        admired admiring portray portrays portrayed portraying
+        """
+    ),
+}
 _PROMISING = words(
     "promise promises promised vow vows vowed pledge pledges pledged threaten threatens threatened"
 )
@@ -714,10 +740,17 @@ class QuoteFinder:
             that_clause = child.dep_ == "advcl" and (
                 child.left_edge.lower_ == "that"
                 or (
-                    verb.lower_ in _PROMISING
+                    (
+                        verb.lower_ in _PROMISING
+                        or (
+                            verb.lower_ in _NO_OBJECT_CUES
+                            and any(c.dep_ == "dobj" and c.i < child.i for c in verb.children)
+                        )
+                    )
                     and child.i > verb.i
                     and any(a.dep_ == "aux" and a.lower_ == "to" for a in child.children)
-                )  # "promised Sunday at a rally to end ...": the parser's adverbial clause
+                )  # "promised Sunday at a rally to end ...", "tells his supporters at a rally
+                # to go ...": the parser's adverbial clause
             )
             if (child.dep_ in _COMPLEMENTS or that_clause) and child.i != subj.i:
                 if later_clause and child.dep_ == "ccomp" and child.i < verb.i:
@@ -749,8 +782,10 @@ class QuoteFinder:
                         )
                     reason = next(
                         (c for c in verb.children
-                         if c.dep_ == "prep" and c.i == child.right_edge.i + 1
-                         and (c.lower_ == "for" or (c.lower_ == "of" and verb.lemma_ == "accuse"))),
+                         if c.dep_ == "prep"
+                         and child.right_edge.i < c.i <= child.right_edge.i + 2
+                         and c.lower_ in _OBJECT_PREPS
+                         and verb.lower_ in _OBJECT_PREPS[c.lower_]),
                         None,
                     )  # fmt: skip
                     if reason is not None:  # 'blasted Shuster for "cavorting" with ...'
