@@ -986,3 +986,11 @@ def test_speakers_in_apposition_and_conjuncts_of_passives() -> None:
     )
     assert ("The council", "accused",
             'the harbour master, Tomas Berg, of "fanatic recklessness') in got  # fmt: skip
+
+
+def test_a_colon_speaks_for_the_clause_it_closes() -> None:
+    got = _relations(
+        "She became so upset, and started driving so erratically, that I had to change my "
+        'answer: "Of course I believe in the bridge. I was just kidding."'
+    )
+    assert [(s, c) for s, c, _ in got if c == ":"] == [("I", ":")]

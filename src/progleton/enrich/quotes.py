@@ -386,8 +386,25 @@ class QuoteFinder:
             if not before.endswith(":") or any(r.content[0] <= q[0] < r.content[1] for r in found):
                 continue
             colon = sent.start + len(before) - 1
+            # The clause the colon closes ("She became so upset that I had to change my
+            # answer: ..." is what I said), else the sentence's main verb.
             root = next((t for t in doc if t.dep_ == "ROOT"), None)
+            mark = next((t for t in doc if sent.start + t.idx == colon), None)
+            last_verb = next(
+                (t for t in reversed(doc[: mark.i]) if t.tag_.startswith("VB")), None
+            ) if mark is not None else None  # fmt: skip
             subj = _subject(root) if root is not None else None
+            if subj is not None and last_verb is not None:
+                own = _subject(last_verb)
+                if (
+                    own is not None
+                    and own.dep_ == "nsubj"
+                    and own.tag_ in {"PRP", "NNP", "NNPS", "NN", "NNS"}
+                    and last_verb.dep_ not in {"relcl", "acl"}
+                    and not any(c.tag_ == "WRB" for c in last_verb.children)
+                    and not self._quoted(sent.start + last_verb.idx)
+                ):
+                    root, subj = last_verb, own
             if root is not None and root.idx + sent.start < colon and subj is not None:
                 source = _source_span(
                     self.text, *_chars(sent.start, subj.left_edge, subj.right_edge)
@@ -1491,6 +1508,9 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
     the one outside the quotation nearest to it.
     """
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    if quoted is not None and subjects and not quoted(verb):
+        # 'said Thursday on "Fox and Friends"': a quoted title after the verb is no speaker.
+        subjects = [c for c in subjects if c.i < verb.i or not quoted(c)]
     if verb.dep_ == "ROOT" and verb.tag_ == "VBG" and verb.i > 1:
         # 'X trashed Comey on "Morning Joe," calling it ...': the parser ended its sentence
         # before the participle (perhaps with a quoted word as its subject); the subject is
