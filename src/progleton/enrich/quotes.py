@@ -108,6 +108,11 @@ _MAKE = words("make makes made making")
 _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
+# Nouns for a person's role ("editor", "spokeswoman", "strategist", "aide").
+_ROLE = re.compile(
+    r"(?:er|or|ist|man|woman|person|ent|ant|ian)$|^(?:official|aide|chief|head|candidate|nominee"
+    r"|rival|critic|host|anchor|chair|counsel|envoy|secretary|deputy|attorney|judge)$"
+)
 # "blasted X for ...", "accused X of ...", "likened X to ...", "described X as ...": the
 # object and what it is blamed for or likened to are what was said.
 _OBJECT_PREPS = {
@@ -1085,7 +1090,12 @@ class QuoteFinder:
         # or the one the name is in apposition to ("her adviser, Jake Sullivan,").
         left = doc[j].left_edge.i
         head = doc[j].head
-        if doc[j].dep_ == "appos" and head.i < first and head.tag_ in {"NN", "NNS"}:
+        if (
+            doc[j].dep_ == "appos"
+            and head.i < first
+            and head.tag_ in {"NN", "NNS"}
+            and (doc[first - 1].text == "," or (head.i == first - 1 and _ROLE.search(head.lower_)))
+        ):  # "her adviser, Jake Sullivan,", "the Post's senior editor Steven Ginsberg"
             left = head.left_edge.i
             first = left
         if left < first and all(t.tag_ in _NAME_TAGS - {"NNP", "NNPS"} for t in doc[left:first]):
