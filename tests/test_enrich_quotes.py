@@ -994,3 +994,12 @@ def test_a_colon_speaks_for_the_clause_it_closes() -> None:
         'answer: "Of course I believe in the bridge. I was just kidding."'
     )
     assert [(s, c) for s, c, _ in got if c == ":"] == [("I", ":")]
+
+
+def test_called_read_as_a_modifier_is_the_main_verb() -> None:
+    # "one councillor called Berg ..." is not a councillor named Berg.
+    got = _relations(
+        'But one councillor called Berg "the orange prince of harbour self-publicity."'
+    )
+    assert ("one councillor", "called",
+            'Berg "the orange prince of harbour self-publicity."') in got  # fmt: skip

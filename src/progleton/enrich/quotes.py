@@ -108,6 +108,7 @@ _MAKE = words("make makes made making")
 _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
+_AND_VERB = re.compile(r"[,”\"\s]+and\s+([a-z]+)")
 # Nouns for a person's role ("editor", "spokeswoman", "strategist", "aide").
 _ROLE = re.compile(
     r"(?:er|or|ist|man|woman|person|ent|ant|ian)$|^(?:official|aide|chief|head|candidate|nominee"
@@ -587,8 +588,9 @@ class QuoteFinder:
             or any(c.dep_ == "acomp" and c.lower_ in _TOUGH for c in verb.head.children)
         ):
             return None  # "The questions were hard to answer", "It is hard to say whether"
-        main_acl = _main_verb_read_as_modifier(verb)
-        subj = verb.head if main_acl else _subject(verb, lambda t: self._quoted(base + t.idx))
+        main_noun = _main_verb_read_as_modifier(verb)
+        main_acl = main_noun is not None
+        subj = main_noun if main_acl else _subject(verb, lambda t: self._quoted(base + t.idx))
         replaced = (
             subj is not None and not main_acl and subj.i < verb.i and self._quoted(base + subj.idx)
         )
@@ -600,6 +602,7 @@ class QuoteFinder:
                 return self._agentless(sent, doc, verb)
             return self._named_before(sent, verb) or self._name_just_before(sent, doc, verb)
         if main_acl or (verb.dep_ == "acl" and verb.head.i == subj.i):
+            assert subj is not None
             end = subj.right_edge if subj.right_edge.i < verb.i else doc[verb.i - 1]
         else:
             # Relative clauses stay ('said X, who ...'), unless they report something
@@ -632,8 +635,14 @@ class QuoteFinder:
         source = self._after_dateline(sent, doc, subj, source)
         prep = self._content_preposition(base, verb)
         content = self._content(sent, doc, verb, subj, source, cue, prep, own=replaced)
-        if main_acl:  # the parse of the rest is as unreliable: all of it is what was said
-            content = _trim(self.text, cue[1], sent.end)
+        if main_acl:  # the parse of the rest is as unreliable: all of it is what was said,
+            # up to a second cue of the same speaker ('called Trump a "blowhard," and said ...')
+            stop = sent.end
+            for m in _AND_VERB.finditer(self.text, cue[1], sent.end):
+                if m.group(1).lower() in self.verbs:
+                    stop = m.start()
+                    break
+            content = _trim(self.text, cue[1], stop)
         if content is None or content[1] <= content[0]:
             return None
         if not self.attitudes and self.text[content[0] : content[1]].lower() in _EMPTY_CONTENT:
@@ -1459,19 +1468,46 @@ def _has_poss(noun: Token) -> bool:
     return any(c.dep_ == "poss" for c in noun.children)
 
 
-def _main_verb_read_as_modifier(verb: Token) -> bool:
+def _main_verb_read_as_modifier(verb: Token) -> Token | None:
     """'Beruff, a local ally, called the plan "weak."' parsed as a noun phrase ("Beruff ...,
-    called ...") with no verb: the participle is the sentence's verb, the noun its subject."""
-    head = verb.head
-    return (
-        verb.dep_ == "acl"
-        and head.dep_ == "ROOT"
-        and head.i < verb.i
-        and head.tag_ in {"NNP", "NNPS", "NN", "NNS"}
-        and verb.tag_ in {"VBD", "VBN"}
-        and verb.nbor(-1).text == ","
-        and not any(c.dep_ == "agent" for c in verb.children)
-    )
+    called ...") with no verb: the participle is the sentence's verb, the noun its subject.
+
+    Also 'one lawmaker called Trump "the orange prince"' (two complements: "called X Y" is
+    active) and 'Stevens, who served as ... during the campaign, called ...' (the participle
+    hung from the last noun of a relative clause of the sentence's head noun)."""
+    if (
+        verb.dep_ != "acl"
+        or verb.tag_ not in {"VBD", "VBN"}
+        or any(c.dep_ == "agent" for c in verb.children)
+    ):
+        return None
+    comma = verb.nbor(-1).text == ","
+    if (
+        comma
+        and verb.head.tag_ in {"NNP", "NNPS"}
+        and verb.head.i < verb.i
+        and any(c.dep_ in {"dobj", "oprd"} for c in verb.children)
+    ):
+        # "De Blasio, speaking on the radio, called Trump a ...": a named person is not
+        # "called" something in a reduced relative clause after a comma.
+        return verb.head
+    root = next((t for t in verb.sent if t.dep_ == "ROOT"), None)
+    if root is None or root.i >= verb.i or root.tag_ not in {"NNP", "NNPS", "NN", "NNS"}:
+        return None
+    complements = [c for c in verb.children if c.dep_ in {"dobj", "oprd"} and c.i > verb.i]
+    two_complements = len(complements) >= 2 or any(
+        c.right_edge.i + 1 < len(verb.doc) and verb.doc[c.right_edge.i + 1].is_quote
+        for c in complements[:1]
+    )  # 'called Trump "the orange prince"' (not 'a film called "Familias"')
+    if verb.head.i == root.i and (comma or two_complements):
+        return root
+    if (
+        comma
+        and root.is_ancestor(verb)
+        and any(t.dep_ == "relcl" and t.head.i == root.i and t.is_ancestor(verb) for t in verb.doc)
+    ):
+        return root
+    return None
 
 
 def _has_done(verb: Token) -> bool:
