@@ -1003,3 +1003,17 @@ def test_called_read_as_a_modifier_is_the_main_verb() -> None:
     )
     assert ("one councillor", "called",
             'Berg "the orange prince of harbour self-publicity."') in got  # fmt: skip
+
+
+def test_went_on_and_a_quotation_right_after_a_participle() -> None:
+    got = _relations('"This is a lot of nonsense that we ended," Berg went on.')
+    assert ("Berg", "went on", '"This is a lot of nonsense that we ended,"') in got
+    assert not [
+        r for r in _relations('The show went on. "It was great," she said.') if r[1] == "went on"
+    ]
+    got = _relations(
+        'Okafor tweeted congratulations to Berg, adding "to all the voters who poured your '
+        'hearts into this campaign: Forward!"'
+    )
+    forward = '"to all the voters who poured your hearts into this campaign: Forward!"'
+    assert ("Okafor", "adding", forward) in got

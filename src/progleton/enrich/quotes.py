@@ -105,6 +105,7 @@ _TOUGH = words(
     "awkward painful"
 )
 _MAKE = words("make makes made making")
+_GOING = words("went goes go")
 _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
@@ -375,6 +376,24 @@ class QuoteFinder:
                 if rel is not None and rel.cue is not None:
                     back = doc[tok.i + 1]
                     rel.cue = (rel.cue[0], sent.start + back.idx + len(back.text))
+            elif (
+                tok.lower_ in _GOING
+                and tok.i + 2 < len(doc)
+                and doc[tok.i + 1].lower_ == "on"
+                and doc[tok.i + 2].is_punct
+            ):
+                rel = self._verb_cue(sent, doc, tok)  # '"...," he went on.'
+                if (
+                    rel is not None
+                    and rel.cue is not None
+                    and rel.direct
+                    and rel.content[0] < sent.end
+                    and rel.content[1] > sent.start
+                ):  # the quotation in this sentence ("The show went on." is no cue)
+                    on = doc[tok.i + 1]
+                    rel.cue = (rel.cue[0], sent.start + on.idx + len(on.text))
+                else:
+                    rel = None
             else:
                 continue
             if rel is not None:
@@ -875,8 +894,10 @@ class QuoteFinder:
             q = self.quotes[after_cue]
             if "\n\n" not in self.text[right : q[0]].strip():
                 gap = self.text[right : q[0]].rstrip()
-                if (gap.endswith(",") and len(gap) <= 60) or (
-                    gap.endswith(":") and len(gap) <= 160
+                if (
+                    (gap.endswith(",") and len(gap) <= 60)
+                    or (gap.endswith(":") and len(gap) <= 160)
+                    or (not gap and verb.tag_ == "VBG")  # '..., adding "to all the voters ..."'
                 ):
                     return q
         # 3b. "One activist tweeted:" ending its sentence: the next sentence is what was said.
