@@ -1012,8 +1012,8 @@ def test_went_on_and_a_quotation_right_after_a_participle() -> None:
         r for r in _relations('The show went on. "It was great," she said.') if r[1] == "went on"
     ]
     got = _relations(
-        'Okafor tweeted congratulations to Berg, adding "to all the voters who poured your '
-        'hearts into this campaign: Forward!"'
+        'The mayor tweeted congratulations to Berg, adding "to all the volunteers who poured '
+        'your hearts into this campaign: Forward!"'
     )
-    forward = '"to all the voters who poured your hearts into this campaign: Forward!"'
-    assert ("Okafor", "adding", forward) in got
+    forward = '"to all the volunteers who poured your hearts into this campaign: Forward!"'
+    assert ("The mayor", "adding", forward) in got
