@@ -1017,3 +1017,47 @@ def test_went_on_and_a_quotation_right_after_a_participle() -> None:
     )
     forward = '"to all the volunteers who poured your hearts into this campaign: Forward!"'
     assert ("The mayor", "adding", forward) in got
+
+
+def test_review_cases_the_new_rules_must_not_break() -> None:
+    # "n’t" with a curly apostrophe read as a second subject.
+    assert ("The mayor", "say", "when the road would reopen") in _relations(
+        "The mayor simply didn’t say when the road would reopen."
+    )
+    assert ("Officials", "say", "why the bridge collapsed") in _relations(
+        "Officials still won’t say why the bridge collapsed."
+    )
+    # "15 ft." ends a sentence; "Ft. Worth" does not.
+    assert ("Officials", "said", "the pier would stay closed") in _relations(
+        "The waves reached 15 ft. Officials said the pier would stay closed."
+    )
+    # A colon after "said the plan was simple" is still the speaker's.
+    assert ("Trump", ":", '"Build the wall."') in _relations(
+        'Trump said the plan was simple: "Build the wall."'
+    )
+    # The name someone goes by is no quotation of theirs.
+    assert not [r for r in _relations('Johnson, called "the Beast," scored twice.') if r[1]]
+    # A time is no reason; "found guilty" is no finding of theirs; a purpose is not said.
+    assert ("She", "criticized", "the policy") in _relations(
+        "She has criticized the policy for years.", attitudes=True
+    )
+    assert not [
+        r
+        for r in _relations(
+            "Bannon and Navarro were charged with contempt and found guilty in separate trials.",
+            attitudes=True,
+        )
+        if r[1] == "found"
+    ]
+    assert not [
+        r
+        for r in _relations("I called the hospital to let them know he was coming.")
+        if r[1] == "called"
+    ]
+    # Titles between the quotation and the name go with the name.
+    got = _relations(
+        '"Sales were below our expectations," chairman, CEO and president Craig Menear said in '
+        "the earnings release."
+    )
+    assert ("chairman, CEO and president Craig Menear", "said",
+            '"Sales were below our expectations,"') in got  # fmt: skip

@@ -127,6 +127,7 @@ _TITLE_ABBREVIATIONS = RANKS | frozenset(
 )
 # Abbreviations that end a name or a place ("Sanders (I-Vt.) said", "John Smith Sr. said"):
 # the sentence goes on when a lower-case word follows.
+_CAPITALISED_ONLY = frozenset({"ft", "mt"})
 _NAME_END_ABBREVIATIONS = frozenset({"vt", "tex", "wyo", "okla", "ore", "wisc", "sr"})
 _ABBREVIATIONS = _TITLE_ABBREVIATIONS | _NAME_END_ABBREVIATIONS
 
@@ -188,6 +189,8 @@ def _ends_with_title(span: Span, abbreviations: frozenset[str] = _TITLE_ABBREVIA
     last = span[-1]
     if last.text == "." and len(span) > 1:
         word = span[-2]
+        if word.lower_ in _CAPITALISED_ONLY and not word.text[:1].isupper():
+            return False  # "15 ft." ends a sentence; "Ft. Worth" does not
         return word.lower_ in abbreviations and not word.whitespace_
     return last.text.endswith(".") and last.lower_[:-1] in abbreviations
 
@@ -319,6 +322,7 @@ def _parse_words(span: Span) -> tuple[list[str], list[bool]]:
             and tokens[i + 1].text == "."
             and not tok.whitespace_
             and tok.lower_ in _ABBREVIATIONS
+            and (tok.lower_ not in _CAPITALISED_ONLY or tok.text[:1].isupper())
         ):
             words.append(tok.text + ".")
             spaces.append(bool(tokens[i + 1].whitespace_))

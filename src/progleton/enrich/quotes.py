@@ -109,6 +109,7 @@ _GOING = words("went goes go")
 _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
+_TITLES_BEFORE_NAME = re.compile(r"[\s,]*(?:[a-zA-Z.-]+(?:,|\s+and)?\s+){0,6}")
 _AND_VERB = re.compile(r"[,”\"\s]+and\s+([a-z]+)")
 # Nouns for a person's role ("editor", "spokeswoman", "strategist", "aide").
 _ROLE = re.compile(
@@ -141,13 +142,27 @@ _OBJECT_PREPS = {
         """
     ),
 }
+# Verbs whose addressee is followed by what they were told to do ("told them to leave"),
+# not "called the hospital to let them know", "found no witnesses to corroborate".
+_TELLING = words(
+    """
+    tell tells told telling ask asks asked asking remind reminds reminded reminding urge urges
+    urged urging warn warns warned warning order orders ordered ordering instruct instructs
+    instructed instructing implore implores implored imploring
+    """
+)
 _PROMISING = words(
     "promise promises promised vow vows vowed pledge pledges pledged threaten threatens threatened"
 )
 _DAY_WORDS = words(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight"
 )
-_TIME_NOUNS = words("day days time times moment night week year month morning evening hour date")
+_TIME_NOUNS = words(
+    """
+    day days time times moment night week weeks year years month months morning evening hour
+    hours date decade decades
+    """
+)
 _REFUSING = words("decline declines declined declining refuse refuses refused refusing")
 # "TAPPER:", "Marco Rubio:", "Q:": a speaker's label opening a paragraph.
 _LABEL = re.compile(r"([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
@@ -419,12 +434,26 @@ class QuoteFinder:
                 (t for t in reversed(doc[: mark.i]) if t.tag_.startswith("VB")), None
             ) if mark is not None else None  # fmt: skip
             subj = _subject(root) if root is not None else None
-            if subj is not None and last_verb is not None:
+            # The main verb may be a verb of the quotation ("he gave the Texan a compliment:
+            # "You never have to guess ...""): the last verb before the colon then speaks, if
+            # its subject is a person ("he", "Perez", "one supporter"; not "Consensus forms
+            # around ...:").
+            root_after = root is not None and sent.start + root.idx > colon
+            if (
+                last_verb is not None
+                and root is not None
+                and (subj is not None or root_after)
+                and root.lower_ not in self.verbs  # 'Trump said the plan was simple: "..."'
+            ):
                 own = _subject(last_verb)
                 if (
                     own is not None
                     and own.dep_ == "nsubj"
-                    and own.tag_ in {"PRP", "NNP", "NNPS", "NN", "NNS"}
+                    and (
+                        own.tag_ in {"PRP", "NNP", "NNPS"}
+                        or (not root_after and own.tag_ in {"NN", "NNS"})
+                        or _ROLE.search(own.lower_.removesuffix("s")) is not None
+                    )
                     and last_verb.dep_ not in {"relcl", "acl"}
                     and not any(c.tag_ == "WRB" for c in last_verb.children)
                     and not self._quoted(sent.start + last_verb.idx)
@@ -793,7 +822,7 @@ class QuoteFinder:
                     (
                         verb.lower_ in _PROMISING
                         or (
-                            verb.lower_ in _NO_OBJECT_CUES
+                            verb.lower_ in _TELLING
                             and any(c.dep_ == "dobj" and c.i < child.i for c in verb.children)
                         )
                     )
@@ -835,7 +864,8 @@ class QuoteFinder:
                          if c.dep_ == "prep"
                          and child.right_edge.i < c.i <= child.right_edge.i + 2
                          and c.lower_ in _OBJECT_PREPS
-                         and verb.lower_ in _OBJECT_PREPS[c.lower_]),
+                         and verb.lower_ in _OBJECT_PREPS[c.lower_]
+                         and not any(o.lower_ in _TIME_NOUNS for o in c.children)),
                         None,
                     )  # fmt: skip
                     if reason is not None:  # 'blasted Shuster for "cavorting" with ...'
@@ -1098,8 +1128,8 @@ class QuoteFinder:
         end = j
         if j > 0 and doc[j].text == ")":
             j = next((k for k in range(j - 1, max(j - 8, 0), -1) if doc[k].text == "("), 0) - 1
-        if j < 1 or doc[j].tag_ not in {"NNP", "NNPS"}:
-            return None
+        if j < 1 or doc[j].tag_ not in {"NNP", "NNPS"} or doc[j].dep_ in {"pobj", "dobj"}:
+            return None  # not "a spokesman for the U.S. Courts replied"
         entity = self._entity_of(sent.start + doc[j].idx, {"PERSON", "ORG", "NORP", "GPE"})
         if entity is None:
             return None  # not "Freedom of Information Act (FOIA) requests ..."
@@ -1131,6 +1161,13 @@ class QuoteFinder:
         if left < first and all(t.tag_ in _NAME_TAGS - {"NNP", "NNPS"} for t in doc[left:first]):
             first = left
         source = _source_span(self.text, *_chars(sent.start, doc[first], doc[end]))
+        # '"...," chairman, CEO and president Craig Menear said': the titles after the
+        # quotation go with the name.
+        q = bisect.bisect_right(self.quote_ends, source[0]) - 1
+        if q >= 0 and self.quote_ends[q] > sent.start:
+            between = self.text[self.quote_ends[q] : source[0]]
+            if _TITLES_BEFORE_NAME.fullmatch(between):
+                source = _trim(self.text, self.quote_ends[q], source[1])
         cue = _chars(sent.start, verb, verb)
         prep = self._content_preposition(sent.start, verb)
         content = self._content(sent, doc, verb, doc[j], source, cue, prep, own=True)
@@ -1502,6 +1539,8 @@ def _main_verb_read_as_modifier(verb: Token) -> Token | None:
         or any(c.dep_ == "agent" for c in verb.children)
     ):
         return None
+    if verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].is_quote:
+        return None  # 'Johnson, called "the Beast," scored': the name he goes by
     comma = verb.nbor(-1).text == ","
     if (
         comma
@@ -1596,6 +1635,9 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         outside = [c for c in subjects if not quoted(c)] or subjects
         subjects = sorted(outside, key=lambda c: abs(c.i - verb.i))[:1]
     if len(subjects) > 1:
+        # "The mayor simply didn’t say": with a curly apostrophe "n’t" may be a second subject.
+        subjects = [c for c in subjects if c.lower_ not in _NEGATION] or subjects
+    if len(subjects) > 1:
         # "The rejection signals ..., said Geert Wilders", 'His final assessment: "...," he
         # said': of two subjects the parser gave the verb, the one nearest to it speaks,
         # unless the two run on as one ("His ex | wife", "The family, | protesters and
@@ -1661,7 +1703,11 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
             # "Trump, who said" is handled by the relative pronoun being the subject.
             return None
         # "X was joined on stage by Y and joked, ...": a conjunct shares a passive's subject.
-        deps = ("nsubj", "csubj", "nsubjpass") if tok.dep_ == "conj" else ("nsubj", "csubj")
+        shares = tok.dep_ == "conj" and not any(
+            c.dep_ in {"oprd", "acomp", "nsubjpass"} for c in tok.children
+        )
+        deps = ("nsubj", "csubj", "nsubjpass") if shares else ("nsubj", "csubj")  # not
+        # "were charged ... and found guilty"
         found = [c for c in head.children if c.dep_ in deps and c.lower_ not in _NEGATION]
         if found and quoted is not None and not quoted(verb):
             outside = [c for c in found if not quoted(c)]
