@@ -922,14 +922,14 @@ def test_what_was_said_when_the_parser_hung_it_elsewhere() -> None:
         'Walking into the office to chants of "Jane! Jane!," the mayor said her campaign here '
         'was "closing really strong."'
     )
-    assert ("the mayor", "said", 'her campaign here was "closing really strong') in got
+    assert ("the mayor", "said", 'her campaign here was "closing really strong."') in got
     # The one urged and what they are urged to do; "Sunday" is when, not what.
     got = _relations(
         "Harbour President Tomas Berg compared the closure with that of dictators, and urged "
         'people not to "choose the road toward isolation and decline."'
     )
     assert ("Harbour President Tomas Berg", "urged",
-            'people not to "choose the road toward isolation and decline') in got  # fmt: skip
+            'people not to "choose the road toward isolation and decline."') in got  # fmt: skip
     got = _relations(
         "Okafor promised Sunday at a Harbourton rally to end “the excessively wasteful $18 "
         "million ferry subsidy.”"
@@ -937,7 +937,7 @@ def test_what_was_said_when_the_parser_hung_it_elsewhere() -> None:
     assert (
         "Okafor",
         "promised",
-        "to end “the excessively wasteful $18 million ferry subsidy",
+        "to end “the excessively wasteful $18 million ferry subsidy.”",
     ) in got
     # A clause before the cue yields to what follows it.
     got = _relations(
@@ -985,7 +985,7 @@ def test_speakers_in_apposition_and_conjuncts_of_passives() -> None:
         'The council accused the harbour master, Tomas Berg, of "fanatic recklessness."'
     )
     assert ("The council", "accused",
-            'the harbour master, Tomas Berg, of "fanatic recklessness') in got  # fmt: skip
+            'the harbour master, Tomas Berg, of "fanatic recklessness."') in got  # fmt: skip
 
 
 def test_a_colon_speaks_for_the_clause_it_closes() -> None:

@@ -110,6 +110,7 @@ _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
 _TITLES_BEFORE_NAME = re.compile(r"[\s,]*(?:[a-zA-Z.-]+(?:,|\s+and)?\s+){0,6}")
+_CLOSING_AFTER = re.compile(r"[.,!?]?[\"”]")
 _AND_VERB = re.compile(r"[,”\"\s]+and\s+([a-z]+)")
 # Nouns for a person's role ("editor", "spokeswoman", "strategist", "aide").
 _ROLE = re.compile(
@@ -359,11 +360,22 @@ class QuoteFinder:
             if sent.doc is not None:
                 found.extend(self._in_sentence(sent))
         found = self._without_nested(found)
+        for rel in found:
+            rel.content = self._quote_closed(rel.content)
         found.extend(self._labelled_lines(found))
         found.extend(self._dash_signed(found))
         found.extend(self._unattributed_quotes(found))
         found.sort(key=lambda r: r.content[0] if r.cue is None else r.cue[0])
         return found
+
+    def _quote_closed(self, span: tuple[int, int]) -> tuple[int, int]:
+        """'accused him of "fanatic recklessness."': a quotation the content opens but the
+        parse left unclosed gets its closing mark (and the stop inside it)."""
+        piece = self.text[span[0] : span[1]]
+        if piece.count('"') % 2 == 0 and piece.count("“") <= piece.count("”"):
+            return span
+        m = _CLOSING_AFTER.match(self.text, span[1])
+        return (span[0], m.end()) if m else span
 
     # -- cues in one parsed sentence -------------------------------------------------------
     def _in_sentence(self, sent: Sentence) -> list[Relation]:
