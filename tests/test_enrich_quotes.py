@@ -1061,3 +1061,12 @@ def test_review_cases_the_new_rules_must_not_break() -> None:
     )
     assert ("chairman, CEO and president Craig Menear", "said",
             '"Sales were below our expectations,"') in got  # fmt: skip
+
+
+def test_a_cue_the_parser_hung_inside_a_quotation_climbs_out_of_it() -> None:
+    got = _relations(
+        "On Harbour Radio the day before, she stated, “When I look at this, an absence of action "
+        "by the council would have probably turned the harbour into a ruin,” adding, “I think "
+        "maybe 1,500 people were stranded last year.”"
+    )
+    assert ("she", "adding", "“I think maybe 1,500 people were stranded last year.”") in got

@@ -787,6 +787,15 @@ class QuoteFinder:
         left = min(source[0], cue[0]) if own else cue[0]
         right = max(source[1], cue[1]) if own else cue[1]
         if own:
+            # '... the race "is a dead heat right now," as Cruz said on the radio, ...': the
+            # quotation before the aside is what was said.
+            as_mark = next(
+                (c for c in verb.children
+                 if c.dep_ == "mark" and c.lower_ == "as" and c.i == subj.left_edge.i - 1),
+                None,
+            )  # fmt: skip
+            if as_mark is not None:
+                left = min(left, base + as_mark.idx)
             # Quotations ending before `left` with only punctuation up to it: the last ones
             # (a gap holding anything else holds it for every earlier quotation too).
             end = bisect.bisect_right(self.quote_ends, left)
@@ -963,7 +972,10 @@ class QuoteFinder:
             own
             and verb.dep_ != "relcl"
             and subj.lower_ not in RELATIVE_PRONOUNS
-            and not any(c.dep_ == "dobj" for c in verb.children)
+            and not any(
+                c.dep_ == "dobj" and not (verb.lower_ in _TELLING and c.i == verb.i + 1)
+                for c in verb.children
+            )  # "Instead, Trump told CNN, his policy would ...": the addressee may follow
         )
         if parenthetical and left > sent.start and self.text[:left].rstrip().endswith(","):
             rest = self.text[right : sent.end]
@@ -1704,11 +1716,15 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         return noun  # "voters saying that ...", "a memo warning that ...": the noun says it
     tok = verb
     steps = 3  # "said ... and added", "wrote, adding", "said in a statement, adding"
+    in_quotation = False  # climbing out of a quotation the cue was hung in
     while steps > 0:
         aside = (
             tok.dep_ == "parataxis" and tok.head.tag_ == "VBG" and tok.head.i < tok.i
         )  # "X, noting the size of ..., said, ...": the participle read as the main verb
-        if (tok.dep_ not in _INHERITING and not aside) or tok.head.i == tok.i:
+        # 'she stated, "... into Syria," adding, "..."': out of the quotation the parser
+        # hung "adding" in, to the verb it reports.
+        out = in_quotation and tok.dep_ in {"ccomp", "parataxis"}
+        if (tok.dep_ not in _INHERITING and not aside and not out) or tok.head.i == tok.i:
             return None
         head = tok.head
         if tok.dep_ == "relcl":
@@ -1727,6 +1743,7 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
                 # "..., telling the crowd, "Some people get ..."": the parser hung the cue
                 # from a verb of the quotation; whoever does it is not the one telling.
                 tok = head
+                in_quotation = True
                 continue
             found = outside
         if found:
