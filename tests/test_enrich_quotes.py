@@ -1070,3 +1070,9 @@ def test_a_cue_the_parser_hung_inside_a_quotation_climbs_out_of_it() -> None:
         "maybe 1,500 people were stranded last year.”"
     )
     assert ("she", "adding", "“I think maybe 1,500 people were stranded last year.”") in got
+    # An adverbial participle's subject is the main clause's, passive or not.
+    got = _relations(
+        "After saying the bridge was “so rusty I could barely look at it,” she was driven back "
+        "to the harbour."
+    )
+    assert ("she", "saying", "the bridge was “so rusty I could barely look at it,”") in got

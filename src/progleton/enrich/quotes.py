@@ -1734,8 +1734,10 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         shares = tok.dep_ == "conj" and not any(
             c.dep_ in {"oprd", "acomp", "nsubjpass"} for c in tok.children
         )
-        deps = ("nsubj", "csubj", "nsubjpass") if shares else ("nsubj", "csubj")  # not
-        # "were charged ... and found guilty"
+        # Not "were charged ... and found guilty"; "After saying ..., she was whisked off":
+        # an adverbial participle's subject is the main clause's, passive or not.
+        passive_ok = shares or (tok.dep_ in {"prep", "advcl"} and verb.tag_ == "VBG")
+        deps = ("nsubj", "csubj", "nsubjpass") if passive_ok else ("nsubj", "csubj")
         found = [c for c in head.children if c.dep_ in deps and c.lower_ not in _NEGATION]
         if found and quoted is not None and not quoted(verb):
             outside = [c for c in found if not quoted(c)]
