@@ -1076,3 +1076,90 @@ def test_a_cue_the_parser_hung_inside_a_quotation_climbs_out_of_it() -> None:
         "to the harbour."
     )
     assert ("she", "saying", "the bridge was “so rusty I could barely look at it,”") in got
+
+
+_PIECES = [
+    "said",
+    "says",
+    "told",
+    "adding",
+    "saying",
+    "called",
+    "calling",
+    "hinting",
+    "was",
+    "denied",
+    "by",
+    "he",
+    "she",
+    "Okafor",
+    "Tomas Berg",
+    "the mayor",
+    "councilmember",
+    "that",
+    "to",
+    "didn’t",
+    "say",
+    "went",
+    "on",
+    "ft.",
+    "Ft.",
+    "Worth",
+    "(D-Md.)",
+    ",",
+    ".",
+    ":",
+    "“",
+    "”",
+    '"',
+    "’s",
+    "who",
+    "as",
+    "for",
+    "years",
+    "of",
+    "accused",
+    "blasted",
+    "urged",
+    "promised",
+    "Sunday",
+    "after",
+    "the bridge",
+    "is",
+    "closed",
+    "and",
+    "Q:",
+    "—",
+    "\n\n",
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+def test_any_arrangement_of_cue_words_and_marks_gives_spans_inside_the_text(
+    pieces: list[str],
+) -> None:
+    text = " ".join(pieces)
+    e = next(enrich_texts([(text, "en")], attitudes=True))
+    for q in e.quotes:
+        assert 0 <= q.content_start < q.content_end <= len(text)
+        if q.source_start is not None:
+            assert q.source_end is not None and 0 <= q.source_start < q.source_end <= len(text)
+        if q.cue_start is not None:
+            assert q.cue_end is not None and 0 <= q.cue_start < q.cue_end <= len(text)
+
+
+def test_second_look_at_the_demo_corpus() -> None:
+    # The agent of a passive does what a participle after a comma says ...
+    assert ("Andrew", "hinting", "that it was a fake") in _relations(
+        "A photo of the meeting was denied by Andrew, hinting that it was a fake.", attitudes=True
+    )
+    # ... "accused X of years of ..." keeps what X was accused of ...
+    got = _relations('In a letter, she accused him of years of "incessant, manipulative bullying."')
+    assert ("she", "accused", 'him of years of "incessant, manipulative bullying."') in got
+    # ... and a quotation followed by someone's own unknown cue continues nobody.
+    got = _relations(
+        "“Ethan is always working,” Cooke went on. She turned to her husband.\n\n"
+        "“That’s actually not true,” he protested, not too convincingly."
+    )
+    assert [r[0] for r in got] == ["Cooke"]

@@ -110,12 +110,15 @@ _HITTING = words("shot shoots shooting fired fires firing hit hits hitting")
 _ADDING = words("add adds added maintain maintains maintained")
 _DEMONSTRATIVES = words("that this these those")
 _TITLES_BEFORE_NAME = re.compile(r"[\s,]*(?:[a-zA-Z.-]+(?:,|\s+and)?\s+){0,6}")
+_OWN_ATTRIBUTION = re.compile(
+    r"[ \t]*(?:he|she|they|I|we|[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})[ \t]+[a-z]+ed\b"
+)
 _CLOSING_AFTER = re.compile(r"[.,!?]?[\"”]")
 _AND_VERB = re.compile(r"[,”\"\s]+and\s+([a-z]+)")
 # Nouns for a person's role ("editor", "spokeswoman", "strategist", "aide").
 _ROLE = re.compile(
-    r"(?:er|or|ist|man|woman|person|ent|ant|ian)$|^(?:official|aide|chief|head|candidate|nominee"
-    r"|rival|critic|host|anchor|chair|counsel|envoy|secretary|deputy|attorney|judge)$"
+    r"(?:er|or|ist|man|woman|person|ent|ant|ian|ee)$|^(?:official|aide|chief|head|candidate"
+    r"|rival|critic|host|anchor|chair|counsel|envoy|secretary|deputy|attorney|judge|staff)$"
 )
 # "blasted X for ...", "accused X of ...", "likened X to ...", "described X as ...": the
 # object and what it is blamed for or likened to are what was said.
@@ -467,7 +470,7 @@ class QuoteFinder:
                         or _ROLE.search(own.lower_.removesuffix("s")) is not None
                     )
                     and last_verb.dep_ not in {"relcl", "acl"}
-                    and not any(c.tag_ == "WRB" for c in last_verb.children)
+                    and not any(c.tag_ in {"WRB", "WP", "WDT"} for c in last_verb.children)
                     and not self._quoted(sent.start + last_verb.idx)
                 ):
                     root, subj = last_verb, own
@@ -886,7 +889,8 @@ class QuoteFinder:
                          and child.right_edge.i < c.i <= child.right_edge.i + 2
                          and c.lower_ in _OBJECT_PREPS
                          and verb.lower_ in _OBJECT_PREPS[c.lower_]
-                         and not any(o.lower_ in _TIME_NOUNS for o in c.children)),
+                         and not (c.lower_ == "for"
+                                  and any(o.lower_ in _TIME_NOUNS for o in c.children))),
                         None,
                     )  # fmt: skip
                     if reason is not None:  # 'blasted Shuster for "cavorting" with ...'
@@ -1463,6 +1467,8 @@ class QuoteFinder:
             line_start = self.text.rfind("\n", 0, q[0]) + 1
             if self.text[line_start : q[0]].strip():
                 continue  # not at the start of its paragraph
+            if _OWN_ATTRIBUTION.match(self.text, q[1]):
+                continue  # '"That's not true," he protested': someone of its own, unknown cue
             prev = [r for r in direct if r.content[1] <= q[0]]
             if not prev:
                 continue
@@ -1565,7 +1571,7 @@ def _main_verb_read_as_modifier(verb: Token) -> Token | None:
         return None
     if verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].is_quote:
         return None  # 'Johnson, called "the Beast," scored': the name he goes by
-    comma = verb.nbor(-1).text == ","
+    comma = verb.i > 0 and verb.doc[verb.i - 1].text == ","
     if (
         comma
         and verb.head.tag_ in {"NNP", "NNPS"}
@@ -1739,6 +1745,17 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         passive_ok = shares or (tok.dep_ in {"prep", "advcl"} and verb.tag_ == "VBG")
         deps = ("nsubj", "csubj", "nsubjpass") if passive_ok else ("nsubj", "csubj")
         found = [c for c in head.children if c.dep_ in deps and c.lower_ not in _NEGATION]
+        agent = next((c for c in head.children if c.dep_ == "agent"), None)
+        # ("Silverman was booed by supporters after telling them ..." is Silverman's.)
+        participle = (
+            tok.dep_ == "advcl"
+            and verb.tag_ == "VBG"
+            and verb.i > 0
+            and verb.doc[verb.i - 1].text == ","
+        )
+        if participle and agent is not None and not any(c.dep_ == "nsubj" for c in found):
+            # "A photo was denied by Andrew, hinting it was a fake": the agent hints.
+            found = [o for o in agent.children if o.dep_ == "pobj"] or found
         if found and quoted is not None and not quoted(verb):
             outside = [c for c in found if not quoted(c)]
             if not outside:
