@@ -1163,3 +1163,10 @@ def test_second_look_at_the_demo_corpus() -> None:
         "“That’s actually not true,” he protested, not too convincingly."
     )
     assert [r[0] for r in got] == ["Cooke"]
+    # "But as X noted in an op-ed, ..." is X's.
+    got = _relations(
+        'But as the Harbour Gazette noted in an op-ed Thursday, the mayor "has surprisingly '
+        'earned herself a few fans on the ferry."'
+    )
+    fans = 'the mayor "has surprisingly earned herself a few fans on the ferry."'
+    assert ("the Harbour Gazette", "noted", fans) in got

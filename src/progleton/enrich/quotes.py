@@ -115,6 +115,8 @@ _OWN_ATTRIBUTION = re.compile(
 )
 _CLOSING_AFTER = re.compile(r"[.,!?]?[\"”]")
 _AND_VERB = re.compile(r"[,”\"\s]+and\s+([a-z]+)")
+# Words opening a clause of time or reason ('... says as a photo is shown'): not what was said.
+_SUBORDINATORS = words("as when while because after before if since until once")
 # Nouns for a person's role ("editor", "spokeswoman", "strategist", "aide").
 _ROLE = re.compile(
     r"(?:er|or|ist|man|woman|person|ent|ant|ian|ee)$|^(?:official|aide|chief|head|candidate"
@@ -809,6 +811,7 @@ class QuoteFinder:
                 c.dep_ == "ccomp"
                 and c.i > verb.i
                 and any(s.dep_ in _SUBJECTS and not self._quoted(base + s.idx) for s in c.children)
+                and not any(t.lower_ in _SUBORDINATORS for t in doc[verb.i + 1 : c.left_edge.i + 1])
                 for c in verb.children
             )  # 'chants of "Marco!," the senator said his campaign was ...' (not '"...," X
             # said, "I could ..."', the quotation going on)
@@ -993,7 +996,10 @@ class QuoteFinder:
             )  # fmt: skip
             if comma >= 0 and _few_words(rest[:comma]) and len(rest) - comma > 15 and not governed:
                 return _trim(self.text, sent.start, sent.end)
-        if own and verb.i > 0 and doc[0].lower_ == "as" and verb.dep_ == "advcl":
+        opening_as = doc[0].lower_ == "as" or (
+            len(doc) > 1 and doc[0].lower_ in {"but", "and", "yet", "so"} and doc[1].lower_ == "as"
+        )  # "But as the Global Times noted in an op-ed, ..."
+        if own and verb.i > 0 and opening_as and verb.dep_ == "advcl":
             comma = self.text.find(",", right, sent.end)
             if comma > 0 and _few_words(self.text[right:comma]):
                 return _trim(self.text, comma + 1, sent.end)
