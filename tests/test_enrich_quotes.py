@@ -1170,3 +1170,22 @@ def test_second_look_at_the_demo_corpus() -> None:
     )
     fans = 'the mayor "has surprisingly earned herself a few fans on the ferry."'
     assert ("the Harbour Gazette", "noted", fans) in got
+
+
+def test_a_quantity_of_people_is_no_described_person() -> None:
+    e = enrich_text(
+        "Voters in Harbourton are unhappy. A poll of Okafor supporters and voters, Jane Okafor "
+        "included, was taken.\n\nMore than twice as many voters said that Okafor’s policies "
+        "had hurt them.",
+        "en",
+    )
+    said = [q for q in e.quotes if q.cue == "said"]
+    assert said and said[0].speaker is None
+    # ... while "the majority leader" still finds the majority leader.
+    e = enrich_text(
+        "Senate Majority Leader Tomas Berg spoke first. Later, the majority leader said the "
+        "bridge would reopen in May.",
+        "en",
+    )
+    said = [q for q in e.quotes if q.cue == "said"]
+    assert said and e.entities[said[0].speaker].name == "Tomas Berg"  # type: ignore[index]

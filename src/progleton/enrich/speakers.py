@@ -22,6 +22,12 @@ from progleton.enrich.quotes import Relation
 _WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
 _GROUP_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 _DESCRIPTION_WINDOW = 60  # characters before or after a name that may describe it
+# Words of a quantity ("more than twice as many voters", "60 percent"): a group, never one
+# person ("majority" is left out: "the majority leader" is one).
+_QUANTITIES = frozenset(
+    {"many", "most", "some", "several", "more", "percent", "half", "few", "all", "both",
+     "each", "none", "dozens", "hundreds", "thousands", "millions"}
+)  # fmt: skip
 _STOP = frozenset({"the", "a", "an", "of", "and", "for", "in", "on", "to", "s", "former"})
 
 
@@ -142,7 +148,7 @@ class SpeakerResolver:
 
     def _described(self, pos: int, phrase: str) -> int | None:
         words = _words(phrase) - _STOP
-        if not words:
+        if not words or words & _QUANTITIES or any(w[:1].isdigit() for w in words):
             return None
         best: tuple[int, int] | None = None  # (score, -distance) ...
         chosen = None
