@@ -1189,3 +1189,33 @@ def test_a_quantity_of_people_is_no_described_person() -> None:
     )
     said = [q for q in e.quotes if q.cue == "said"]
     assert said and e.entities[said[0].speaker].name == "Tomas Berg"  # type: ignore[index]
+
+
+def test_a_name_the_recogniser_missed_is_never_matched_as_a_description() -> None:
+    from progleton.enrich.model import Entity, Mention
+    from progleton.enrich.quotes import Relation
+    from progleton.enrich.speakers import SpeakerResolver
+
+    # The recogniser missed "Holden" in the last sentence; two Holdens and a Barger whose
+    # description ("Holden's rival") holds the word are named before.
+    text = (
+        "Holden's rival, Kathryn Barger, leads. Chris Holden spoke. Nate Holden is his father. "
+        "Chris Holden spoke again.\n\nHolden, meanwhile, has claimed that Barger is wrong."
+    )
+    entities = [
+        Entity("Kathryn Barger", "PERSON", ["Barger"]),
+        Entity("Chris Holden", "PERSON", ["Holden"]),
+        Entity("Nate Holden", "PERSON", []),
+    ]
+    mentions = []
+    for name, entity in (("Kathryn Barger", 0), ("Chris Holden", 1), ("Nate Holden", 2)):
+        at = -1
+        while (at := text.find(name, at + 1)) >= 0:
+            mentions.append(Mention(at, at + len(name), name, entity))
+    start = text.index("Holden, meanwhile")
+    cue = text.index("claimed")
+    rel = Relation(
+        (cue, cue + 7), (start, start + 6), (cue + 8, len(text)), False, (start, len(text))
+    )
+    # The Holden named last before the claim, not the Barger whose description holds "Holden".
+    assert SpeakerResolver(text, entities, mentions).resolve([rel]) == [1]

@@ -26,7 +26,7 @@ _DESCRIPTION_WINDOW = 60  # characters before or after a name that may describe 
 # person ("majority" is left out: "the majority leader" is one).
 _QUANTITIES = frozenset(
     {"many", "most", "some", "several", "more", "percent", "half", "few", "all", "both",
-     "each", "none", "dozens", "hundreds", "thousands", "millions"}
+     "each", "none", "dozens", "hundreds", "thousands", "millions", "percentage", "proportion"}
 )  # fmt: skip
 _STOP = frozenset({"the", "a", "an", "of", "and", "for", "in", "on", "to", "s", "former"})
 
@@ -101,13 +101,16 @@ class SpeakerResolver:
             return self._nearest(start, history, person=True)
         if word in GROUP_PRONOUNS:
             return self._nearest(start, history, person=False)
-        named = self._by_name(self.text[start:end])
+        named = self._by_name(self.text[start:end], start)
         if named is not None:
             return named
+        if _is_name(self.text[start:end]):
+            return None  # a name no entity has is no one's description ("Holden, meanwhile")
         return self._described(start, word)
 
-    def _by_name(self, phrase: str) -> int | None:
-        """A name the recogniser missed here but found elsewhere ("Trump wants ...")."""
+    def _by_name(self, phrase: str, pos: int) -> int | None:
+        """A name the recogniser missed here but found elsewhere ("Trump wants ..."); of two
+        people sharing it, the one named last before `pos`."""
         words = [w for w in _WORD.findall(phrase) if w[:1].isupper()]
         if not words:
             return None
@@ -118,6 +121,14 @@ class SpeakerResolver:
             for n in (e.name, *e.aliases)
             if n.split() and n.split()[-1].casefold() == last
         }
+        if len(hits) > 1:
+            hits = {i for i in hits if self.entities[i].label == "PERSON"} or hits
+        if len(hits) > 1:
+            i = bisect.bisect_left(self.starts, pos) - 1
+            while i >= 0:
+                if self.mentions[i].entity in hits:
+                    return self.mentions[i].entity
+                i -= 1
         return hits.pop() if len(hits) == 1 else None
 
     def _mentions_in(self, start: int, end: int) -> list[Mention]:
@@ -150,6 +161,8 @@ class SpeakerResolver:
         words = _words(phrase) - _STOP
         if not words or words & _QUANTITIES or any(w[:1].isdigit() for w in words):
             return None
+        if len(_last_word(phrase)) < 3:
+            return None  # "a new report by E" (E! News cut short) describes no one
         best: tuple[int, int] | None = None  # (score, -distance) ...
         chosen = None
         i = bisect.bisect_left(self.starts, pos) - 1
@@ -169,6 +182,12 @@ class SpeakerResolver:
             if best is None or key > best:
                 best, chosen = key, m.entity
         return chosen
+
+
+def _is_name(phrase: str) -> bool:
+    """Every word capitalised: "Holden", "Mr. Rae", not "the Kremlin spokesman"."""
+    words = _WORD.findall(phrase)
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _words(text: str) -> set[str]:
