@@ -1219,3 +1219,15 @@ def test_a_name_the_recogniser_missed_is_never_matched_as_a_description() -> Non
     )
     # The Holden named last before the claim, not the Barger whose description holds "Holden".
     assert SpeakerResolver(text, entities, mentions).resolve([rel]) == [1]
+
+
+def test_he_and_she_skip_people_the_article_calls_ms_or_mr() -> None:
+    e = enrich_text(
+        "Mr. Vilsack said Ms. Ernst was operating on old information. Agriculture Secretary "
+        "Tom Vilsack disputed the report.\n\nSen. Joni Ernst responded on Monday. "
+        '"The numbers are clear," Mr. Vilsack said.\n\n'
+        "She said employees are not in the office enough.",
+        "en",
+    )
+    she = [q for q in e.quotes if q.source == "She"]
+    assert she and e.entities[she[0].speaker].name == "Joni Ernst"  # type: ignore[index]

@@ -5,7 +5,7 @@
 - "who"/"which" stand for the noun the relative clause hangs from.
 - Personal pronouns go to the nearest person speaking before (in this or an earlier
   sentence), else the nearest person named before; "they"/"it" likewise to organisations and
-  places.
+  places. "he" skips a person the article calls "Ms."/"Mrs." and "she" one it calls "Mr.".
 - Descriptions go to the nearest person named earlier with that description next to the name
   ("Kremlin spokesman Dmitry Peskov" for "the Kremlin spokesman"), else stay unresolved.
 """
@@ -28,6 +28,8 @@ _QUANTITIES = frozenset(
     {"many", "most", "some", "several", "more", "percent", "half", "few", "all", "both",
      "each", "none", "dozens", "hundreds", "thousands", "millions", "percentage", "proportion"}
 )  # fmt: skip
+_HE = frozenset({"he", "him", "his"})
+_SHE = frozenset({"she", "her"})
 _STOP = frozenset({"the", "a", "an", "of", "and", "for", "in", "on", "to", "s", "former"})
 
 
@@ -40,6 +42,7 @@ class SpeakerResolver:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.descriptions = self._describe()
+        self.honorifics = self._honorifics()
 
     def _describe(self) -> list[set[str]]:
         """Words describing each person where named: "Kremlin spokesman" before the name."""
@@ -54,6 +57,22 @@ class SpeakerResolver:
             if after.startswith(", "):  # an appositive: "Dmitry Peskov, the Kremlin spokesman,"
                 words |= _words(re.split(r"[,.;:\n]", after[2:])[0])
             out[m.entity] |= words
+        return out
+
+    def _honorifics(self) -> list[str | None]:
+        """ "m" or "f" for each person the text calls "Mr. X" or "Ms./Mrs./Miss X" (only one)."""
+        out: list[str | None] = [None for _ in self.entities]
+        for i, e in enumerate(self.entities):
+            if e.label != "PERSON" or not e.name.split():
+                continue
+            surname = re.escape(e.name.split()[-1])
+            found = {
+                "m" if m.group(1) == "Mr" else "f"
+                for m in re.finditer(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+(?:[A-Z][\w.'’-]*\s+)?{surname}\b",
+                                     self.text)
+            }  # fmt: skip
+            if len(found) == 1:
+                out[i] = found.pop()
         return out
 
     def resolve(self, relations: list[Relation]) -> list[int | None]:
@@ -88,6 +107,12 @@ class SpeakerResolver:
         inside = self._mentions_in(start, end)
         if inside:
             people = [m for m in inside if self.entities[m.entity].label == "PERSON"]
+            if not people:
+                # "Comer, R-Ky.": the name the recogniser missed, not the state after it.
+                name = self.text[start:end].split(",")[0]
+                named = self._by_name(name, start)
+                if named is not None and self.entities[named].label == "PERSON":
+                    return named
             return (people or inside)[0].entity
         head = rel.source_head
         word = self.text[start:end].strip().lower()
@@ -98,7 +123,8 @@ class SpeakerResolver:
                 return found[-1].entity
             return None
         if word in PERSON_PRONOUNS:
-            return self._nearest(start, history, person=True)
+            unlike = "f" if word in _HE else "m" if word in _SHE else None
+            return self._nearest(start, history, person=True, unlike=unlike)
         if word in GROUP_PRONOUNS:
             return self._nearest(start, history, person=False)
         named = self._by_name(self.text[start:end], start)
@@ -140,9 +166,13 @@ class SpeakerResolver:
             i += 1
         return out
 
-    def _nearest(self, pos: int, history: list[tuple[int, int]], person: bool) -> int | None:
+    def _nearest(
+        self, pos: int, history: list[tuple[int, int]], person: bool, unlike: str | None = None
+    ) -> int | None:
         def fits(entity: int) -> bool:
             label = self.entities[entity].label
+            if unlike is not None and self.honorifics[entity] == unlike:
+                return False  # "she" is not the one called "Mr. Vilsack"
             return label == "PERSON" if person else label in _GROUP_LABELS
 
         # A speaker quoted shortly before wins over a name merely mentioned in between.
