@@ -1231,3 +1231,15 @@ def test_he_and_she_skip_people_the_article_calls_ms_or_mr() -> None:
     )
     she = [q for q in e.quotes if q.source == "She"]
     assert she and e.entities[she[0].speaker].name == "Joni Ernst"  # type: ignore[index]
+
+
+def test_a_relative_named_through_the_subject_does_not_take_the_bare_surname() -> None:
+    e = enrich_text(
+        "Supervisor Kathryn Barger is running again. Barger said the county needs her.\n\n"
+        "Barger’s father, Richards D. Barger, was appointed insurance commissioner in 1968.\n\n"
+        "Barger said she registered as a Republican at 18 out of respect for her father.",
+        "en",
+    )
+    said = [q for q in e.quotes if q.source == "Barger"]
+    assert len(said) == 2
+    assert {e.entities[q.speaker].name for q in said} == {"Kathryn Barger"}  # type: ignore[index]

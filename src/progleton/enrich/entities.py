@@ -109,7 +109,7 @@ def canonical_entities(doc: Doc) -> tuple[list[Entity], list[Mention]]:
         c.labels[label] += 1
         c.positions.append(ent.start_char)
         raw.append((ent.start_char, ent.end_char, ent.text, idx))
-    _merge_surnames(clusters, raw)
+    _merge_surnames(clusters, raw, doc.text)
 
     entities: list[Entity] = []
     final: dict[int, int] = {}
@@ -142,7 +142,9 @@ def _best_name(c: _Cluster) -> str:
     return max(c.names, key=lambda n: (len(n.split()), c.names[n], len(n)))
 
 
-def _merge_surnames(clusters: list[_Cluster], raw: list[tuple[int, int, str, int]]) -> None:
+def _merge_surnames(
+    clusters: list[_Cluster], raw: list[tuple[int, int, str, int]], text: str
+) -> None:
     """Fold one-word names into the full personal name ending with that word."""
     full: dict[str, list[int]] = {}
     for idx, c in enumerate(clusters):
@@ -160,7 +162,26 @@ def _merge_surnames(clusters: list[_Cluster], raw: list[tuple[int, int, str, int
             c.merged_into = candidates[0]
             clusters[candidates[0]].labels["PERSON"] += c.labels.total()
         elif len(candidates) > 1:
-            _split_ambiguous(clusters, raw, idx, candidates)
+            # "Barger's father, Richards D. Barger, was ...": a relative introduced through
+            # the person the article is about does not take the bare surname after it.
+            main = [k for k in candidates if not _introduced_as_relative(clusters[k], word, text)]
+            _split_ambiguous(clusters, raw, idx, main or candidates)
+
+
+_RELATIVE = re.compile(
+    r"(\w+)['’]s\s+(?:late\s+|younger\s+|older\s+|elder\s+)?(?:father|mother|son|daughter"
+    r"|wife|husband|brother|sister|widow|widower|grandfather|grandmother|uncle|aunt|nephew"
+    r"|niece|cousin|twin)\s*,\s*$"
+)
+
+
+def _introduced_as_relative(c: _Cluster, surname: str, text: str) -> bool:
+    """Whether every mention of the full name follows "<surname>'s father, " and the like."""
+    return bool(c.positions) and all(
+        (m := _RELATIVE.search(text, max(0, p - 60), p)) is not None
+        and m.group(1).casefold() == surname
+        for p in c.positions
+    )
 
 
 def _split_ambiguous(
