@@ -125,9 +125,10 @@ _TITLE_ABBREVIATIONS = RANKS | frozenset(
         "mt",
     }
 )
+# Abbreviations only when capitalised: "Ft. Worth", not "15 ft.".
+_CAPITALISED_ONLY = frozenset({"ft", "mt"})
 # Abbreviations that end a name or a place ("Sanders (I-Vt.) said", "John Smith Sr. said"):
 # the sentence goes on when a lower-case word follows.
-_CAPITALISED_ONLY = frozenset({"ft", "mt"})
 _NAME_END_ABBREVIATIONS = frozenset({"vt", "tex", "wyo", "okla", "ore", "wisc", "sr"})
 _ABBREVIATIONS = _TITLE_ABBREVIATIONS | _NAME_END_ABBREVIATIONS
 
@@ -189,10 +190,14 @@ def _ends_with_title(span: Span, abbreviations: frozenset[str] = _TITLE_ABBREVIA
     last = span[-1]
     if last.text == "." and len(span) > 1:
         word = span[-2]
-        if word.lower_ in _CAPITALISED_ONLY and not word.text[:1].isupper():
-            return False  # "15 ft." ends a sentence; "Ft. Worth" does not
-        return word.lower_ in abbreviations and not word.whitespace_
-    return last.text.endswith(".") and last.lower_[:-1] in abbreviations
+        return _abbreviation(word.text, abbreviations) and not word.whitespace_
+    return last.text.endswith(".") and _abbreviation(last.text[:-1], abbreviations)
+
+
+def _abbreviation(word: str, abbreviations: frozenset[str]) -> bool:
+    """Whether `word` (without its full stop) is one of `abbreviations` as written here."""
+    low = word.lower()
+    return low in abbreviations and (low not in _CAPITALISED_ONLY or word[:1].isupper())
 
 
 def _paragraph_sentences(doc: Doc) -> Iterator[Span]:
@@ -321,8 +326,7 @@ def _parse_words(span: Span) -> tuple[list[str], list[bool]]:
             i + 1 < len(tokens)
             and tokens[i + 1].text == "."
             and not tok.whitespace_
-            and tok.lower_ in _ABBREVIATIONS
-            and (tok.lower_ not in _CAPITALISED_ONLY or tok.text[:1].isupper())
+            and _abbreviation(tok.text, _ABBREVIATIONS)
         ):
             words.append(tok.text + ".")
             spaces.append(bool(tokens[i + 1].whitespace_))

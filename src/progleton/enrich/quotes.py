@@ -160,9 +160,6 @@ _TELLING = words(
 _PROMISING = words(
     "promise promises promised vow vows vowed pledge pledges pledged threaten threatens threatened"
 )
-_DAY_WORDS = words(
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight"
-)
 _TIME_NOUNS = words(
     """
     day days time times moment night week weeks year years month months morning evening hour
@@ -253,6 +250,7 @@ _ISSUING_VERBS = words(
     "posts posted posting send sends sent sending publish publishes published publishing"
 )
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_DAY_WORDS = words(_DAYS.replace("|", " ").lower() + " today yesterday tonight")
 _TIME_TAIL = re.compile(
     rf"\s+(?:(?:on|early|late|last|this)\s+)?(?:{_DAYS}|(?:last|this)\s+(?:week|month|year))"
     r"(?:\s+(?:morning|afternoon|evening|night))?\s*$"
@@ -404,10 +402,8 @@ class QuoteFinder:
                 c.dep_ in {"prt", "advmod"} and c.lower_ == "back" and c.i == tok.i + 1
                 for c in tok.children
             ):
-                rel = self._verb_cue(sent, doc, tok)  # "shot back", "fired back", "hit back"
-                if rel is not None and rel.cue is not None:
-                    back = doc[tok.i + 1]
-                    rel.cue = (rel.cue[0], sent.start + back.idx + len(back.text))
+                # "shot back", "fired back", "hit back"
+                rel = _with_particle(self._verb_cue(sent, doc, tok), sent, doc[tok.i + 1])
             elif (
                 tok.lower_ in _GOING
                 and tok.i + 2 < len(doc)
@@ -422,8 +418,7 @@ class QuoteFinder:
                     and rel.content[0] < sent.end
                     and rel.content[1] > sent.start
                 ):  # the quotation in this sentence ("The show went on." is no cue)
-                    on = doc[tok.i + 1]
-                    rel.cue = (rel.cue[0], sent.start + on.idx + len(on.text))
+                    rel = _with_particle(rel, sent, doc[tok.i + 1])
                 else:
                     rel = None
             else:
@@ -1604,6 +1599,13 @@ def _main_verb_read_as_modifier(verb: Token) -> Token | None:
     ):
         return root
     return None
+
+
+def _with_particle(rel: Relation | None, sent: Sentence, particle: Token) -> Relation | None:
+    """The relation with its cue running over the particle after the verb ("shot back")."""
+    if rel is not None and rel.cue is not None:
+        rel.cue = (rel.cue[0], sent.start + particle.idx + len(particle.text))
+    return rel
 
 
 def _has_done(verb: Token) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 
 from progleton.enrich.lexicon import GROUP_PRONOUNS, PERSON_PRONOUNS, RELATIVE_PRONOUNS
 from progleton.enrich.model import Entity, Mention
@@ -42,7 +43,6 @@ class SpeakerResolver:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.descriptions = self._describe()
-        self.honorifics = self._honorifics()
 
     def _describe(self) -> list[set[str]]:
         """Words describing each person where named: "Kremlin spokesman" before the name."""
@@ -59,7 +59,8 @@ class SpeakerResolver:
             out[m.entity] |= words
         return out
 
-    def _honorifics(self) -> list[str | None]:
+    @cached_property
+    def honorifics(self) -> list[str | None]:
         """ "m" or "f" for each person the text calls "Mr. X" or "Ms./Mrs./Miss X" (only one)."""
         out: list[str | None] = [None for _ in self.entities]
         for i, e in enumerate(self.entities):
