@@ -132,6 +132,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -250,13 +251,10 @@ def _timed(job: tuple[list[str], bool]) -> tuple[list[list[Rel]], float]:
     return rels, time.process_time() - start
 
 
-def run(
-    data: Path, split: str, workers: int, limit: int | None, attitudes: bool = True
-) -> dict[str, Any]:
-    """Score one split."""
-    docs = load_split(data, split)[:limit]
-    texts = [t for _, t, _ in docs]
-    words = sum(len(t.split()) for t in texts)
+def _predict_all(
+    texts: list[str], workers: int, attitudes: bool
+) -> tuple[list[list[Rel]], float, float]:
+    """Predictions for texts in order, the workers' CPU seconds and the wall seconds."""
     preds: list[list[Rel]] = []
     cpu = 0.0
     if workers > 1:
@@ -273,6 +271,17 @@ def run(
         t0 = time.perf_counter()
         preds, cpu = _timed((texts, attitudes))
         elapsed = time.perf_counter() - t0
+    return preds, cpu, elapsed
+
+
+def run(
+    data: Path, split: str, workers: int, limit: int | None, attitudes: bool = True
+) -> dict[str, Any]:
+    """Score one split."""
+    docs = load_split(data, split)[:limit]
+    texts = [t for _, t, _ in docs]
+    words = sum(len(t.split()) for t in texts)
+    preds, cpu, elapsed = _predict_all(texts, workers, attitudes)
 
     counts = dict.fromkeys(
         ("pred", "gold", "cue_tp", "cs_tp", "gold_src", "pred_src", "src_tp",
@@ -402,6 +411,142 @@ def run_stage(data: Path, split: str, workers: int, limit: int | None) -> dict[s
     }
 
 
+def _missed_cues(docs: list[tuple[str, str, list[Rel]]], preds: list[list[Rel]]) -> list[str]:
+    """The cue words (lower-cased) of gold relations no predicted cue overlaps."""
+    out = []
+    for (_, text, gold), pred in zip(docs, preds, strict=True):
+        cued = [p for p in pred if p.cue]
+        for g in gold:
+            if not any(_overlap(p.cue, g.cue) for p in cued):
+                out.append(" ".join(text[a:b] for a, b in g.cue).lower())
+    return out
+
+
+def _direct_errors(
+    docs: list[tuple[str, str, list[Rel]]], preds: list[list[Rel]]
+) -> dict[str, int]:
+    """Gold direct quotes by what the best-overlapping prediction did with the speaker."""
+    kinds = dict.fromkeys(("right", "no prediction", "no source", "other span", "boundary"), 0)
+    for (_, text, gold), pred in zip(docs, preds, strict=True):
+        for g in gold:
+            if g.source is None or not any(_QUOTE_MARKS.search(text[a:b]) for a, b in g.content):
+                continue
+            best = max(pred, key=lambda p: _overlap(p.content, g.content), default=None)
+            if best is None or not _overlap(best.content, g.content):
+                kinds["no prediction"] += 1
+                continue
+            ps, gs = _norm(text, best.source), _norm(text, g.source)
+            if ps == gs:
+                kinds["right"] += 1
+            elif ps is None or gs is None:
+                kinds["no source"] += 1
+            else:
+                (pa, pb), (ga, gb) = (map(int, x.split(":")) for x in (ps, gs))
+                kinds["boundary" if min(pb, gb) > max(pa, ga) else "other span"] += 1
+    return kinds
+
+
+def run_ceiling(data: Path, workers: int) -> dict[str, Any]:
+    """How far rules over known cue words can go: the missed gold cues of train by how often
+    their words recur, and the test score if every test miss whose cue words recur among
+    train's misses were found with its exact source and nothing else were predicted."""
+    train = load_split(data, "train")
+    test = load_split(data, "test")
+    train_preds = _predict_all([t for _, t, _ in train], workers, True)[0]
+    test_preds = _predict_all([t for _, t, _ in test], workers, True)[0]
+    missed = Counter(_missed_cues(train, train_preds))
+    total = sum(missed.values())
+    gold_train = sum(len(g) for _, _, g in train)
+    recurring = []
+    for k in (1, 2, 5, 10, 20):
+        n = sum(v for v in missed.values() if v >= k)
+        recurring.append(
+            {"at_least": k, "cue_strings": sum(1 for v in missed.values() if v >= k),
+             "missed": n, "share": round(n / total, 3)}
+        )  # fmt: skip
+    cs_tp = npred = ngold = cue_tp = 0
+    for (_, text, gold), pred in zip(test, test_preds, strict=True):
+        cued = [p for p in pred if p.cue]
+        npred += len(cued)
+        ngold += len(gold)
+        used: set[int] = set()
+        used_cs: set[int] = set()
+        for p in cued:
+            j = next((j for j, g in enumerate(gold) if j not in used and _overlap(p.cue, g.cue)),
+                     None)  # fmt: skip
+            if j is not None:
+                used.add(j)
+                cue_tp += 1
+            j = next(
+                (j for j, g in enumerate(gold) if j not in used_cs and _overlap(p.cue, g.cue)
+                 and _norm(text, p.source) == _norm(text, g.source)),
+                None,
+            )  # fmt: skip
+            if j is not None:
+                used_cs.add(j)
+                cs_tp += 1
+
+    def f1(tp: int, pred: int) -> float:
+        p, r = tp / pred, tp / ngold
+        return round(2 * p * r / (p + r), 4)
+
+    test_missed = _missed_cues(test, test_preds)
+    bounds = []
+    for k in (2, 5, 10, 20):
+        add = sum(1 for c in test_missed if missed[c] >= k)
+        bounds.append(
+            {"train_misses_at_least": k, "cue_strings": sum(1 for v in missed.values() if v >= k),
+             "test_relations_added": add, "cue_exact_source_f1": f1(cs_tp + add, npred + add)}
+        )  # fmt: skip
+    return {
+        "mode": "ceiling",
+        "train_gold_relations": gold_train,
+        "train_missed_cues": total,
+        "train_missed_cue_strings": len(missed),
+        "train_missed_by_recurrence": recurring,
+        "test_gold_relations": ngold,
+        "test_missed_cues": len(test_missed),
+        "test_cue_f1": f1(cue_tp, npred),
+        "test_cue_exact_source_f1": f1(cs_tp, npred),
+        "test_bounds": bounds,
+        "test_direct_quotes": _direct_errors(test, test_preds),
+        "train_direct_quotes": _direct_errors(train, train_preds),
+    }
+
+
+def _ceiling_report(r: dict[str, Any]) -> str:
+    lines = [
+        f"PolNeAR train: {r['train_gold_relations']} gold relations, "
+        f"{r['train_missed_cues']} with no predicted cue over theirs, "
+        f"in {r['train_missed_cue_strings']} different cue strings",
+        "",
+        f"{'cue string missed':<22} {'strings':>8} {'relations':>10} {'share':>6}",
+    ]
+    for b in r["train_missed_by_recurrence"]:
+        lines.append(
+            f"{'>= ' + str(b['at_least']) + ' times':<22} {b['cue_strings']:>8} "
+            f"{b['missed']:>10} {b['share']:>6.3f}"
+        )
+    lines += [
+        "",
+        f"PolNeAR test: {r['test_gold_relations']} gold relations, {r['test_missed_cues']} "
+        f"missed; cue F1 {r['test_cue_f1']:.4f} (the most cue + exact source can reach "
+        f"without new cues), cue + exact source F1 {r['test_cue_exact_source_f1']:.4f}",
+        "if every test miss whose cue string train misses at least k times were found,",
+        "with its exact source and no false positive:",
+        f"{'k':>4} {'strings':>8} {'added':>6} {'F1':>7}",
+    ]
+    for b in r["test_bounds"]:
+        lines.append(
+            f"{b['train_misses_at_least']:>4} {b['cue_strings']:>8} "
+            f"{b['test_relations_added']:>6} {b['cue_exact_source_f1']:>7.4f}"
+        )
+    for split in ("test", "train"):
+        kinds = r[f"{split}_direct_quotes"]
+        lines.append(f"direct quotes, {split}: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
+    return "\n".join(lines)
+
+
 def _stage_report(r: dict[str, Any]) -> str:
     return (
         f"PolNeAR {r['split']}, enrichment stage over a SQLite store: {r['articles']} articles "
@@ -455,10 +600,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time the enrichment stage over a SQLite store instead of scoring",
     )
+    p.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="how far more cue words can take the score (train and test; counts only)",
+    )
     args = p.parse_args(argv)
     if not args.data.is_dir():
         print(f"no PolNeAR data at {args.data}", file=sys.stderr)
         return 2
+    if args.ceiling:
+        run_and_report(lambda: run_ceiling(args.data, args.workers), _ceiling_report, args.json)
+        return 0
     if args.stage:
         run_and_report(
             lambda: run_stage(args.data, args.split, args.workers, args.limit),
