@@ -549,7 +549,8 @@ def test_prepositions_that_name_a_time_an_addressee_or_a_manner_are_not_content(
         "Okafor tweeted:\n\nFollow us on Twitter and Facebook for the latest news.",
     ):
         assert _relations(text) == [], text
-    assert _relations("Lee commented on the plan on Monday.") == [
+    # (Benchmark mode: the product keeps no few-word topic without a verb as a quote.)
+    assert _relations("Lee commented on the plan on Monday.", attitudes=True) == [
         ("Lee", "commented on", "the plan")
     ]
 
@@ -991,7 +992,8 @@ def test_speakers_in_apposition_and_conjuncts_of_passives() -> None:
 def test_a_colon_speaks_for_the_clause_it_closes() -> None:
     got = _relations(
         "She became so upset, and started driving so erratically, that I had to change my "
-        'answer: "Of course I believe in the bridge. I was just kidding."'
+        'answer: "Of course I believe in the bridge. I was just kidding."',
+        attitudes=True,  # the product leaves out the writer's own words ("I")
     )
     assert [(s, c) for s, c, _ in got if c == ":"] == [("I", ":")]
 

@@ -187,6 +187,22 @@ _DASH_DATELINE = re.compile(r"[A-Z][a-z]+(?:,?\s[A-Z][a-z.]+){0,2}\s[–—]\s")
 _EMPTY_CONTENT = words("what which that this it so something anything nothing everything")
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
+_FIRST_PERSON = words("i we me us my our")
+_THIN_WORDS = 3  # an indirect quote this short without a verb says nothing by itself
+# ... unless the verb takes a stand on it: "denied the allegations", "called it a sham".
+_STANCE_ON_OBJECT = words(
+    """
+    deny denies denied denying acknowledge acknowledges acknowledged acknowledging admit
+    admits admitted admitting claim claims claimed claiming confirm confirms confirmed
+    confirming reject rejects rejected rejecting dismiss dismisses dismissed dismissing call
+    calls called calling warn warns warned warning
+    """
+)
+# Between an expletive "it" and its verb: "It's worth noting", "it is perhaps cruel ... to note".
+_EXPLETIVE = re.compile(
+    r"(?:['’]s|\s+(?:is|was|would\s+be|will\s+be|seems))\s+(?:[\w,-]+\s+){0,6}(?:to|worth)\s+$",
+    re.IGNORECASE,
+)
 # Capitalised words between a closing quotation mark and the subject the parser found.
 _NAME_GAP = re.compile(r"[ \t,]*((?:[A-Z][\w.'’-]*[ \t]+){1,4})")
 # '"...," Tulsa police Chief Chuck Jordan said': a name between the quotation and the verb.
@@ -368,8 +384,15 @@ class QuoteFinder:
         found.extend(self._labelled_lines(found))
         found.extend(self._dash_signed(found))
         found.extend(self._unattributed_quotes(found))
+        if not self.attitudes:
+            # Outside a quotation "I" and "we" are the writer or the publication, whose own
+            # words are the article, not a quote in it.
+            found = [r for r in found if r.source is None or not self._first_person(r.source)]
         found.sort(key=lambda r: r.content[0] if r.cue is None else r.cue[0])
         return found
+
+    def _first_person(self, source: tuple[int, int]) -> bool:
+        return self.text[source[0] : source[1]].lower() in _FIRST_PERSON
 
     def _quote_closed(self, span: tuple[int, int]) -> tuple[int, int]:
         """'accused him of "fanatic recklessness."': a quotation the content opens but the
@@ -715,6 +738,12 @@ class QuoteFinder:
             source = (lead.end(), source[1])
         if not self.attitudes and verb.dep_ == "xcomp" and verb.head.lower_ in _REFUSING:
             return None  # "declined to comment on the lawsuit" says nothing
+        if not self.attitudes and _negated(verb, lambda t: self._quoted(base + t.idx)):
+            return None  # "he doesn't say he's leaving", "has yet to say": nothing was said
+        if self.text[source[0] : source[1]].lower() == "it" and _EXPLETIVE.match(
+            self.text, source[1], cue[0]
+        ):
+            return None  # "It's worth noting", "It is fair to say": the writer's aside
         agentless = not main_acl and _agentless_passive(verb)
         if agentless and not self.attitudes:
             # What readers see is who said what: "Asked whether ..." is the question put to
@@ -730,8 +759,27 @@ class QuoteFinder:
             # "X seems to ...": an impression; "Asked whether ...", "X is expected to ...":
             # the one asking or expecting is not named.
             source = None
-        return Relation(cue, source, content, self._is_direct(content), (sent.start, sent.end),
-                        subj)  # fmt: skip
+        direct = self._is_direct(content)
+        if (
+            not self.attitudes
+            and not direct
+            and verb.lower_ not in _STANCE_ON_OBJECT
+            and self._thin(doc, base, content)
+        ):
+            return None  # "denounced his former aide", "signaled a pivot": no statement
+        return Relation(cue, source, content, direct, (sent.start, sent.end), subj)
+
+    def _thin(self, doc: Doc, base: int, content: tuple[int, int]) -> bool:
+        """A few words without a verb: what was talked about, not what was said ("said yes"
+        is an answer)."""
+        inside = [t for t in doc if content[0] <= base + t.idx < content[1] and not t.is_punct]
+        if content[1] > base + len(doc.text) or (
+            len(inside) == 1 and inside[0].lower_ in {"yes", "no"}
+        ):
+            return False  # what follows the sentence ("X tweeted:" and the next paragraph)
+        return len(inside) <= _THIN_WORDS and not any(
+            t.tag_.startswith("VB") or t.tag_ == "MD" for t in inside
+        )
 
     def _unquoted_subject(self, base: int, subj: Token, verb: Token) -> Token | None:
         """'"Very good reporter, this guy," Trump, the front-runner, said': the parser took a
@@ -1778,3 +1826,14 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
         steps -= 1
         tok = head
     return None
+
+
+def _negated(verb: Token, quoted: Callable[[Token], bool]) -> bool:
+    """ "did not say", "never said", "has yet to say", "doesn't want to say": no statement
+    (a "not" of the quotation the parser hung on the verb, '"Probably not," he said', aside)."""
+    if any(c.dep_ == "neg" and not quoted(c) for c in verb.children):
+        return True
+    head = verb.head
+    if verb.dep_ == "xcomp" and head.i != verb.i:
+        return any((c.dep_ == "neg" or c.lower_ == "yet") and not quoted(c) for c in head.children)
+    return False

@@ -16,7 +16,12 @@ import bisect
 import re
 from functools import cached_property
 
-from progleton.enrich.lexicon import GROUP_PRONOUNS, PERSON_PRONOUNS, RELATIVE_PRONOUNS
+from progleton.enrich.lexicon import (
+    GROUP_PRONOUNS,
+    PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    words,
+)
 from progleton.enrich.model import Entity, Mention
 from progleton.enrich.quotes import Relation
 
@@ -31,6 +36,49 @@ _QUANTITIES = frozenset(
 )  # fmt: skip
 _HE = frozenset({"he", "him", "his"})
 _SHE = frozenset({"she", "her"})
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+_THEY = frozenset({"they", "them", "their"})
+# Heads of a source that speak for the organisation or country named with them ("Kremlin
+# spokesman", "US officials", "USDA investigators", "the Nuffield Trust think-tank"), unlike
+# one person or a group it only describes ("the veteran Kremlin leader", "key US allies").
+_SPEAKING_FOR = words(
+    """
+    spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen representative
+    representatives statement release announcement official officials authorities authority
+    ministry military government office agency department police sources source leadership
+    team commission committee council administration court campaign embassy army forces
+    regulators regulator investigators prosecutors ministers cabinet think-tank tank group
+    organization organisation company firm network newspaper outlet union watchdog body
+    institute association service services board bureau spokespersons staff management
+    """
+)
+_PUBLISHED = frozenset(
+    {"report", "reports", "poll", "survey", "study", "analysis", "filing", "website",
+     "account", "lawsuit", "complaint", "letter", "memo", "post", "tweet", "article",
+     "story", "editorial", "investigation", "review", "data", "figures", "email", "blog",
+     "tests", "reporting", "brief", "research", "index", "estimates", "forecast",
+     "findings", "analysts"}
+)  # fmt: skip
+_INDEFINITE = frozenset(
+    {"a", "an", "one", "another", "some", "several", "any", "each", "two", "three", "four",
+     "five", "six", "seven", "eight", "nine", "ten", "other", "others"}
+)  # fmt: skip
+# Words after a head noun that describe it ("people briefed on", "sources familiar with").
+_AFTER_HEAD = frozenset({"familiar", "close", "involved", "knowledgeable", "present", "aware"})
+_HEAD_END = re.compile(r",|\s(?:of|at|for|with|from|in|on|who|which|that|whose)\s")
+# Heads that are no one ("The poll of voters", "a video", "then, with a wink").
+_NOT_PEOPLE = _PUBLISHED | {
+    "video", "videos", "column", "photo", "photos", "book", "film", "documentary", "manual",
+    "document", "documents", "records", "law", "bill", "then", "also", "now", "still", "later",
+    "earlier", "however", "meanwhile", "tagline", "message", "messages", "data", "number",
+}  # fmt: skip
+_PREPOSITIONS = frozenset({"in", "of", "at", "from", "for", "with", "by", "on"})
+_PLURAL_PEOPLE = frozenset({"people", "men", "women", "police", "staff", "children", "folks"})
+_GENDERED = re.compile(r"\b(he|she)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "this", "that"})
+_OPENING_PRONOUN = re.compile(r"\s*(He|She)\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _STOP = frozenset({"the", "a", "an", "of", "and", "for", "in", "on", "to", "s", "former"})
 
 
@@ -60,6 +108,40 @@ class SpeakerResolver:
         return out
 
     @cached_property
+    def genders(self) -> list[str | None]:
+        """ "m" or "f" for each person, from "Mr."/"Ms." or else from the pronoun that follows
+        where the person opens a sentence naming no one else: "he"/"she" later in that
+        sentence ("Reid said he remains hopeful") or opening the next ("Giuffre sued in 2021.
+        She said ..."). Quotations are left out: their pronouns are the speaker's words."""
+        out = list(self.honorifics)
+        votes: list[list[int]] = [[0, 0] for _ in self.entities]
+        unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), self.text)
+        for a, b in _sentences(unquoted):
+            named = [
+                m for m in self._mentions_in(a, b)
+                if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
+            ]  # fmt: skip
+            if len({m.entity for m in named}) != 1:
+                continue
+            first = named[0]
+            before = unquoted[a : first.start].lower().split()
+            if len(before) > 3 or _DETERMINERS & set(before) or "he" in before or "she" in before:
+                # Not the sentence's subject ("A former Beto O'Rourke supporter, she ...",
+                # "An exception is Madonna, whom he ..."), or someone else's pronoun first.
+                continue
+            found = _GENDERED.search(unquoted, named[-1].end, b)
+            if found is None:
+                nxt = _OPENING_PRONOUN.match(unquoted, b)
+                if nxt is None:
+                    continue
+                found = nxt
+            votes[first.entity][found.group(1).lower() == "she"] += 1
+        for i, (m, f) in enumerate(votes):
+            if out[i] is None and max(m, f) >= 1 and max(m, f) >= 3 * min(m, f):
+                out[i] = "m" if m > f else "f"
+        return out
+
+    @cached_property
     def honorifics(self) -> list[str | None]:
         """ "m" or "f" for each person the text calls "Mr. X" or "Ms./Mrs./Miss X" (only one)."""
         out: list[str | None] = [None for _ in self.entities]
@@ -67,11 +149,9 @@ class SpeakerResolver:
             if e.label != "PERSON" or not e.name.split():
                 continue
             surname = re.escape(e.name.split()[-1])
-            found = {
-                "m" if m.group(1) == "Mr" else "f"
-                for m in re.finditer(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+(?:[A-Z][\w.'’-]*\s+)?{surname}\b",
-                                     self.text)
-            }  # fmt: skip
+            # One space, on one line: "Ole Miss.\n\nMark Sears" calls no one "Miss".
+            pattern = rf"\b(?:(Mr|Ms|Mrs)\.?|(Miss)) (?:[A-Z][\w.'’-]* )?{surname}\b"
+            found = {"m" if m.group(1) == "Mr" else "f" for m in re.finditer(pattern, self.text)}
             if len(found) == 1:
                 out[i] = found.pop()
         return out
@@ -114,7 +194,13 @@ class SpeakerResolver:
                 named = self._by_name(name, start)
                 if named is not None and self.entities[named].label == "PERSON":
                     return named
-            return (people or inside)[0].entity
+            if people:
+                return people[0].entity
+            if self._modifies(start, end, inside):
+                # "The veteran Kremlin leader", "key US allies", "a report in the Argus
+                # Leader of Sioux Falls": the place or organisation only describes the source.
+                return self._described(start, self.text[start:end].strip().lower())
+            return inside[0].entity
         head = rel.source_head
         word = self.text[start:end].strip().lower()
         if word in RELATIVE_PRONOUNS and head is not None:
@@ -123,12 +209,21 @@ class SpeakerResolver:
             if found:
                 return found[-1].entity
             return None
+        if word in _FIRST_PERSON:
+            return None  # outside a quotation, "I" and "we" are the writer or the publication
         if word in PERSON_PRONOUNS:
-            unlike = "f" if word in _HE else "m" if word in _SHE else None
-            return self._nearest(start, history, person=True, unlike=unlike)
+            want = "m" if word in _HE else "f" if word in _SHE else None
+            return self._nearest(start, history, person=True, want=want)
+        if word in _THEY:
+            # "they" is rarely one named organisation ("Analysts expect ... They say"): only
+            # a group quoted just before ('Big Machine said ... "...," they said').
+            return self._nearest(start, history, person=False, recent_only=True)
         if word in GROUP_PRONOUNS:
             return self._nearest(start, history, person=False)
-        named = self._by_name(self.text[start:end], start)
+        # "Raye of her multiple Brits nominations": the name at the head, else any name.
+        named = self._by_name(_HEAD_END.split(self.text[start:end])[0], start)
+        if named is None:
+            named = self._by_name(self.text[start:end], start)
         if named is not None:
             return named
         if _is_name(self.text[start:end]):
@@ -168,18 +263,26 @@ class SpeakerResolver:
         return out
 
     def _nearest(
-        self, pos: int, history: list[tuple[int, int]], person: bool, unlike: str | None = None
+        self,
+        pos: int,
+        history: list[tuple[int, int]],
+        person: bool,
+        want: str | None = None,
+        recent_only: bool = False,
     ) -> int | None:
         def fits(entity: int) -> bool:
             label = self.entities[entity].label
-            if unlike is not None and self.honorifics[entity] == unlike:
+            if want is not None and self.genders[entity] not in (None, want):
                 return False  # "she" is not the one called "Mr. Vilsack"
             return label == "PERSON" if person else label in _GROUP_LABELS
 
-        # A speaker quoted shortly before wins over a name merely mentioned in between.
-        for at, entity in reversed(history):
-            if at < pos and pos - at < 600 and fits(entity):
-                return entity
+        # A speaker quoted shortly before wins over a name merely mentioned in between; of
+        # those, one the article calls "she" wins a "she" over one of unknown gender.
+        recent = [e for at, e in reversed(history) if at < pos and pos - at < 600 and fits(e)]
+        if recent:
+            return next((e for e in recent if want and self.genders[e] == want), recent[0])
+        if recent_only:
+            return None
         i = bisect.bisect_left(self.starts, pos) - 1
         while i >= 0:
             m = self.mentions[i]
@@ -188,12 +291,42 @@ class SpeakerResolver:
             i -= 1
         return None
 
+    def _modifies(self, start: int, end: int, inside: list[Mention]) -> bool:
+        """Whether the source's head is a common noun the mentions only describe: a lower-case
+        word after them ("Kremlin leader") or before them across a preposition ("a report in
+        the Argus Leader"), unless it is someone speaking for them ("a Google spokesman")."""
+        phrase = re.split(r",|\s(?:who|which|that)\s", self.text[start:end])[0]
+        cut = start + len(phrase)
+        after = _WORD.findall(self.text[inside[-1].end : cut]) if inside[-1].end < cut else []
+        before = _WORD.findall(self.text[start : inside[0].start])
+        organisation = self.entities[inside[-1].entity].label == "ORG"
+
+        def describes(heads: list[str]) -> bool:
+            if any(h in _SPEAKING_FOR for h in heads):
+                return False  # "US officials", "the French foreign ministry": they speak
+            # "a Reuters report", "analysis from Poynter": what an organisation publishes is
+            # its word; "California poll" is no word of California's.
+            return not (organisation and any(h in _PUBLISHED for h in heads))
+
+        lower = [w.lower() for w in after if w.islower() and w.lower() not in _STOP]
+        if lower:
+            return describes(lower[-1:])
+        heads = [w.lower() for w in before if w.islower() and w.lower() not in _STOP]
+        if heads and any(w in _PREPOSITIONS for w in before):
+            return describes(heads)
+        return False
+
     def _described(self, pos: int, phrase: str) -> int | None:
         words = _words(phrase) - _STOP
         if not words or words & _QUANTITIES or any(w[:1].isdigit() for w in words):
             return None
-        if len(_last_word(phrase)) < 3:
-            return None  # "a new report by E" (E! News cut short) describes no one
+        if phrase.split()[0] in _INDEFINITE:
+            return None  # "One Times reporter", "a person identified as": not someone named
+        head = _head(phrase)
+        if _plural(head):
+            return None  # "prosecutors", "people familiar with the talks": not one person
+        if len(head) < 3 or head in _NOT_PEOPLE:
+            return None  # "a new report by E" (E! News cut short), "The poll": no one
         best: tuple[int, int] | None = None  # (score, -distance) ...
         chosen = None
         i = bisect.bisect_left(self.starts, pos) - 1
@@ -206,8 +339,8 @@ class SpeakerResolver:
             seen.add(m.entity)
             desc = self.descriptions[m.entity]
             score = len(words & desc)
-            # The description's head noun (its last word) must be among the name's.
-            if not score or _last_word(phrase) not in desc:
+            # The description's head noun must be among the name's.
+            if not score or head not in desc:
                 continue
             key = (score, -len(seen))
             if best is None or key > best:
@@ -232,3 +365,30 @@ def _last_word(phrase: str) -> str:
 
 def _position(rel: Relation) -> int:
     return rel.cue[0] if rel.cue is not None else rel.content[0]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Rough sentence spans: enough to keep a pronoun with the name before it."""
+    out = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def _plural(word: str) -> bool:
+    """A plural noun ("prosecutors", "people"), roughly: no one person."""
+    return word in _PLURAL_PEOPLE or (
+        len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+    )
+
+
+def _head(phrase: str) -> str:
+    """The head noun of a description: "the chairman of the Conservative Party" is a chairman,
+    "two people briefed on the talks" people."""
+    words = _WORD.findall(_HEAD_END.split(phrase)[0])
+    while len(words) > 1 and (words[-1].endswith("ed") or words[-1].lower() in _AFTER_HEAD):
+        words.pop()
+    return words[-1].lower().rstrip(".") if words else ""

@@ -1,0 +1,133 @@
+"""Who a quote's source is: pronouns, descriptions and organisations, on invented articles."""
+
+from __future__ import annotations
+
+from progleton.enrich.enricher import enrich_text
+from progleton.enrich.model import Enrichment
+
+
+def speakers(e: Enrichment) -> list[tuple[str | None, str | None, str]]:
+    """(source as written, resolved speaker, first words of the quote) for each quote."""
+    out = []
+    for q in e.quotes:
+        who = e.entities[q.speaker].name if q.speaker is not None else None
+        out.append((q.source, who, " ".join(q.content.strip('"“”').split()[:3])))
+    return out
+
+
+def speaker_of(e: Enrichment, words: str) -> str | None:
+    found = [who for _, who, first in speakers(e) if first.startswith(words)]
+    assert found, (words, speakers(e))
+    return found[0]
+
+
+def test_she_goes_to_the_woman_not_the_man_quoted_last() -> None:
+    text = (
+        "Maria Lopez has run the clinic since 2010. She founded it with a grant from the city.\n\n"
+        "Tom Reyes joined the clinic last year. He said he wanted more staff.\n\n"
+        "“We are short of nurses,” Reyes said.\n\n"
+        "“The waiting list has doubled,” she said."
+    )
+    e = enrich_text(text, "en")
+    assert speaker_of(e, "We are short") == "Tom Reyes"
+    assert speaker_of(e, "The waiting list") == "Maria Lopez"
+
+
+def test_of_recent_speakers_the_one_known_to_be_she_wins_a_she() -> None:
+    text = (
+        "Maria Lopez runs the clinic. She opened it in 2010.\n\n"
+        "“We need more money,” Lopez said.\n\n"
+        "“We are short of nurses,” Dana Pike said.\n\n"
+        "“The waiting list has doubled,” she said."
+    )
+    e = enrich_text(text, "en")
+    assert speaker_of(e, "We are short") == "Dana Pike"
+    # Pike's gender is unknown; Lopez is "she" in the article.
+    assert speaker_of(e, "The waiting list") == "Maria Lopez"
+
+
+def test_a_team_called_ole_miss_calls_no_one_miss() -> None:
+    text = (
+        "Alabama beat Ole Miss.\n\n"
+        "Mark Sears scored 20 points for the Crimson Tide.\n\n"
+        "“We stayed calm,” Sears said.\n\n"
+        "“The crowd helped us,” he said."
+    )
+    e = enrich_text(text, "en")
+    assert speaker_of(e, "The crowd helped") == "Mark Sears"
+
+
+def test_the_writer_is_no_quoted_speaker() -> None:
+    text = (
+        "I met the mayor, Ann Cole, at the harbour on Monday. I told her the ferry was late, "
+        "and I asked whether the council would pay for repairs.\n\n"
+        "“We will pay for all of it,” Cole said."
+    )
+    e = enrich_text(text, "en")
+    got = speakers(e)
+    assert all((source or "").lower() not in {"i", "we"} for source, _, _ in got), got
+    assert speaker_of(e, "We will pay") == "Ann Cole"
+
+
+def test_they_is_a_group_quoted_just_before_not_any_organisation() -> None:
+    text = (
+        "Apple's sales rose to a record on Thursday.\n\n"
+        "Analysts expect the number of phones sold to grow next year. They say demand in "
+        "India will rise.\n\n"
+        "Universal Music Group denied on Friday that it had blocked the concert. “We never "
+        "stopped her from performing,” they said in a statement."
+    )
+    e = enrich_text(text, "en")
+    assert speaker_of(e, "demand in India") is None
+    assert speaker_of(e, "We never stopped") == "Universal Music Group"
+
+
+def test_an_organisation_or_place_that_only_describes_the_source_is_not_the_speaker() -> None:
+    text = (
+        "Moscow prepared for the summit on Monday.\n\n"
+        "The veteran Kremlin leader said the talks with Washington had failed.\n\n"
+        "Key US allies said they would join the boycott.\n\n"
+        "US officials said the embassy would stay open.\n\n"
+        "A Reuters report said the talks would resume in May."
+    )
+    e = enrich_text(text, "en")
+    assert speaker_of(e, "the talks with") is None
+    assert speaker_of(e, "they would join") is None
+    assert speaker_of(e, "the embassy would") == "United States"
+    assert speaker_of(e, "the talks would") == "Reuters"
+
+
+def test_descriptions_keep_to_their_head_noun_and_to_one_named_person() -> None:
+    text = (
+        "The clip showed Keir Starmer, a senior Labour Party figure, at a rally in Leeds.\n\n"
+        "The chairman of the Conservative Party said the clip had been doctored.\n\n"
+        "Jeffrey Gettleman, a Times reporter, wrote the first story in December.\n\n"
+        "One Times reporter said colleagues were upset about the story.\n\n"
+        "Prosecutors said the guards had falsified the records."
+    )
+    e = enrich_text(text, "en")
+    assert speaker_of(e, "the clip had") is None  # a chairman, not the Labour figure
+    assert speaker_of(e, "colleagues were upset") is None  # one reporter, not Gettleman
+    assert speaker_of(e, "the guards had") is None  # no one person
+
+
+def test_what_was_not_said_is_no_quote() -> None:
+    text = (
+        "Senator Bob Menendez has not said whether he will seek another term.\n\n"
+        "The mayor has yet to say when the bridge will reopen.\n\n"
+        "It's worth noting that the bridge was closed twice last year. It is fair to say "
+        "that nobody expected the repairs to take this long.\n\n"
+        "“Probably not,” the engineer said when asked about a spring opening."
+    )
+    e = enrich_text(text, "en")
+    got = speakers(e)
+    assert [first for _, _, first in got] == ["Probably not,"], got
+
+
+def test_a_few_words_without_a_verb_are_no_statement_unless_the_verb_takes_a_stand() -> None:
+    text = (
+        "The company signaled a pivot on Tuesday. McConnell denounced his former aide.\n\n"
+        "Israel denied the allegations. The White House called the inquiry a sham."
+    )
+    got = [(source, first) for source, _, first in speakers(enrich_text(text, "en"))]
+    assert got == [("Israel", "the allegations"), ("The White House", "a sham")], got
