@@ -1245,3 +1245,26 @@ def test_a_relative_named_through_the_subject_does_not_take_the_bare_surname() -
     said = [q for q in e.quotes if q.source == "Barger"]
     assert len(said) == 2
     assert {e.entities[q.speaker].name for q in said} == {"Kathryn Barger"}  # type: ignore[index]
+
+
+def test_an_arrest_log_is_no_transcript() -> None:
+    names = ("Jane A. Doe", "John B. Roe", "Mary C. Poe")
+    text = (
+        "Police arrested three people on Monday: "
+        + ", ".join(f"{n}, 32, of Columbus" for n in names)
+        + ".\n\n"
+        + "\n\n".join(
+            f"{n}: Possession of methamphetamine, held in jail in lieu of $5,000 bond."
+            for n in names
+        )
+    )
+    assert [r for r in _relations(text) if r[1] == ":"] == []
+    # The same shape, spoken: a transcript.
+    talk = (
+        "Jake Tapper interviewed Mary Poe on Sunday.\n\n"
+        "TAPPER: Do you think the bridge will reopen?\n\n"
+        "POE: I think it will reopen in May.\n\n"
+        "TAPPER: And the ferry will keep running until then?"
+    )
+    got = [(s, c) for s, c, _ in _relations(talk) if c == ":"]
+    assert got == [("TAPPER", ":"), ("POE", ":"), ("TAPPER", ":")], got

@@ -188,6 +188,8 @@ _EMPTY_CONTENT = words("what which that this it so something anything nothing ev
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
 _FIRST_PERSON = words("i we me us my our")
+_LIST_LINES = 3  # labelled paragraphs in a row from which a run is a list or a transcript
+_SPOKEN = re.compile(r"\b(?:I|I['’]m|we|We|you|You|my|My|our|Our)\b|\?")
 _THIN_WORDS = 3  # an indirect quote this short without a verb says nothing by itself
 # ... unless the verb takes a stand on it: "denied the allegations", "called it a sham".
 _STANCE_ON_OBJECT = words(
@@ -1471,7 +1473,25 @@ class QuoteFinder:
             # A transcript line is verbatim: direct speech.
             out.append(Relation((colon, colon + 1), (m.start(1), m.end(1)), content, True,
                                 (sent.start, sent.end)))  # fmt: skip
-        return out
+        return self._without_lists(out)
+
+    def _without_lists(self, lines: list[Relation]) -> list[Relation]:
+        """A run of labelled paragraphs none of which talks like a person (no "I", "you",
+        question) is a list, not a transcript: an arrest log's "Jane A. Doe: Possession of
+        ...", a line-up."""
+        runs: list[list[Relation]] = []
+        for rel in lines:
+            if runs and self.text.count("\n\n", runs[-1][-1].content[1], rel.content[0]) <= 1:
+                runs[-1].append(rel)
+            else:
+                runs.append([rel])
+        return [
+            rel
+            for run in runs
+            if len(run) < _LIST_LINES
+            or any(_SPOKEN.search(self.text, r.content[0], r.content[1]) for r in run)
+            for rel in run
+        ]
 
     def _named_person(self, label: str) -> bool:
         """Whether the label is a person the text names, or the end of one's name ("TAPPER"
@@ -1479,6 +1499,12 @@ class QuoteFinder:
         if self._people is None:
             self._people = set()
             for e in self.analysis.doc.ents:
+                line = self.text.rfind("\n", 0, e.start_char) + 1
+                if (
+                    self.text.startswith(":", e.end_char)
+                    and not self.text[line : e.start_char].strip()
+                ):
+                    continue  # named only as a label: a court log's "Jane A. Doe: Possession ..."
                 if e.label_ == "PERSON":
                     words = e.text.lower().removesuffix("'s").removesuffix("’s").split()
                     self._people.update(" ".join(words[k:]) for k in range(len(words)))
