@@ -131,3 +131,15 @@ def test_a_few_words_without_a_verb_are_no_statement_unless_the_verb_takes_a_sta
     )
     got = [(source, first) for source, _, first in speakers(enrich_text(text, "en"))]
     assert got == [("Israel", "the allegations"), ("The White House", "a sham")], got
+
+
+def test_he_continues_with_the_person_who_opens_the_sentence_before() -> None:
+    text = (
+        "Taylor Swift accused the label of bullying her. “I just want to perform my own "
+        "music,” Swift said.\n\n"
+        "David Miller bought the label this year. He has consistently denied being unfair "
+        "to her."
+    )
+    e = enrich_text(text, "en")
+    assert speaker_of(e, "I just want") == "Taylor Swift"
+    assert speaker_of(e, "being unfair to") == "David Miller"

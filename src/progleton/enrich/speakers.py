@@ -142,6 +142,47 @@ class SpeakerResolver:
         return out
 
     @cached_property
+    def _unquoted_sentences(self) -> tuple[str, list[tuple[int, int]]]:
+        unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), self.text)
+        return unquoted, _sentences(unquoted)
+
+    def _opener(self, a: int, b: int) -> int | None:
+        """The person opening the sentence a..b as its subject, if one does."""
+        unquoted = self._unquoted_sentences[0]
+        named = [
+            m for m in self._mentions_in(a, b)
+            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
+        ]  # fmt: skip
+        if not named:
+            return None
+        before = unquoted[a : named[0].start].lower().split()
+        if len(before) > 3 or _DETERMINERS & set(before) or "he" in before or "she" in before:
+            return None
+        return named[0].entity
+
+    def _first_in_sentence(self, pos: int) -> int | None:
+        """The first person named (outside quotations) in the sentence at `pos`, before it."""
+        unquoted, spans = self._unquoted_sentences
+        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
+        if i < 0:
+            return None
+        named = [
+            m for m in self._mentions_in(spans[i][0], pos)
+            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
+        ]  # fmt: skip
+        if not named or _GENDERED.search(unquoted, spans[i][0], named[0].start):
+            return None  # "He paid tribute to Lisa ..., and he asked": someone else's "he"
+        return named[0].entity
+
+    def _opener_before(self, pos: int) -> int | None:
+        """The person opening the sentence before the one at `pos`."""
+        spans = self._unquoted_sentences[1]
+        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
+        while i > 0 and not self._unquoted_sentences[0][spans[i - 1][0] : spans[i - 1][1]].strip():
+            i -= 1
+        return self._opener(*spans[i - 1]) if i > 0 else None
+
+    @cached_property
     def honorifics(self) -> list[str | None]:
         """ "m" or "f" for each person the text calls "Mr. X" or "Ms./Mrs./Miss X" (only one)."""
         out: list[str | None] = [None for _ in self.entities]
@@ -276,6 +317,15 @@ class SpeakerResolver:
                 return False  # "she" is not the one called "Mr. Vilsack"
             return label == "PERSON" if person else label in _GROUP_LABELS
 
+        if want is not None:
+            # "Biden gave a speech in which he said": the first person named in the pronoun's
+            # own sentence, known to be "he"; else the person who opens the sentence before
+            # ("Braun has worked with ... . He has consistently denied ...").
+            opener = self._first_in_sentence(pos)
+            if opener is None or self.genders[opener] != want:
+                opener = self._opener_before(pos)
+            if opener is not None and fits(opener):
+                return opener
         # A speaker quoted shortly before wins over a name merely mentioned in between; of
         # those, one the article calls "she" wins a "she" over one of unknown gender.
         recent = [e for at, e in reversed(history) if at < pos and pos - at < 600 and fits(e)]
