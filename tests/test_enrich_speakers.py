@@ -37,11 +37,11 @@ def test_of_recent_speakers_the_one_known_to_be_she_wins_a_she() -> None:
     text = (
         "Maria Lopez runs the clinic. She opened it in 2010.\n\n"
         "“We need more money,” Lopez said.\n\n"
-        "“We are short of nurses,” Dana Pike said.\n\n"
+        "The clinic is short of nurses, Dana Pike said.\n\n"
         "“The waiting list has doubled,” she said."
     )
     e = enrich_text(text, "en")
-    assert speaker_of(e, "We are short") == "Dana Pike"
+    assert speaker_of(e, "The clinic is") == "Dana Pike"
     # Pike's gender is unknown; Lopez is "she" in the article.
     assert speaker_of(e, "The waiting list") == "Maria Lopez"
 
