@@ -1268,3 +1268,24 @@ def test_an_arrest_log_is_no_transcript() -> None:
     )
     got = [(s, c) for s, c, _ in _relations(talk) if c == ":"]
     assert got == [("TAPPER", ":"), ("POE", ":"), ("TAPPER", ":")], got
+
+
+def test_extract_json_quote_spans_point_into_the_field_shown() -> None:
+    from progleton.enrich.output import with_enrichment
+    from progleton.models import Article
+
+    article = Article(
+        url="https://example.test/bridge",
+        title="Mayor says the bridge will close",
+        paragraphs=[
+            "The harbour bridge is in poor repair.",
+            '"We have no choice but to close it," Mayor Ann Cole said on Monday.',
+        ],
+    )
+    rendered = json.dumps({"title": article.title, "text": article.text})
+    data = json.loads(with_enrichment(rendered, article))
+    fields = {q["field"] for q in data["quotes"]}
+    assert fields == {"title", "text"}, data["quotes"]
+    for q in data["quotes"]:
+        start, end = q["span"]
+        assert data[q["field"]][start:end] == q["text"], q

@@ -15,6 +15,16 @@ def with_enrichment(rendered_json: str, article: Article) -> str:
     data = json.loads(rendered_json)
     result = enrich_text(enrichment_text(article), article.language).to_json()
     data["entities"] = result["entities"]
+    # Enrichment reads the title, a blank line and the body; each quote's span is given
+    # into the field it is in ("title" or "text"), as the JSON shows them.
+    offset = len(article.title) + 2 if article.title else 0
+    for quote in result["quotes"]:
+        start, end = quote["span"]
+        if start < offset:
+            quote["field"] = "title"
+        else:
+            quote["field"] = "text"
+            quote["span"] = [start - offset, end - offset]
     data["quotes"] = result["quotes"]
     if "skipped" in result:
         data["enrichment_skipped"] = result["skipped"]
