@@ -33,6 +33,7 @@ from progleton.pipeline import CrawlReport, Pipeline, SourceReport, extract_path
 from progleton.store import Store, open_store
 
 if TYPE_CHECKING:
+    from progleton.enrich.stage import EnrichReport
     from progleton.scale.backfill import BackfillReport, ChunkResult
 
 app = typer.Typer(
@@ -151,11 +152,31 @@ def enrich_new(s: Settings, store: Store) -> None:
     if report.busy:
         out.print("entities and quotes: another worker is enriching; they will appear shortly")
         return
-    skipped = f", {report.skipped} skipped (not English)" if report.skipped else ""
     out.print(
-        f"entities and quotes: {report.articles} articles enriched{skipped} "
+        f"entities and quotes: {enrich_summary(report)} "
         f"({report.quotes} quotes, {report.mentions} entity mentions) in {report.seconds:.1f} s"
     )
+
+
+def enrich_summary(report: EnrichReport) -> str:
+    """ "240 articles enriched, 21 skipped (not English)": skipped articles are not counted
+    as enriched."""
+    done = report.articles - report.skipped
+    return f"{done} article{'' if done == 1 else 's'} enriched{skipped_note(report)}"
+
+
+def skipped_note(report: EnrichReport) -> str:
+    """What was skipped: ', 21 skipped (not English)', ', 3 skipped (2 not English, 1 too
+    little text)', or nothing."""
+    if not report.skipped:
+        return ""
+    why: dict[str, int] = {}
+    for reason, n in report.skip_reasons.items():
+        label = "not English" if reason.startswith("language") else reason
+        why[label] = why.get(label, 0) + n
+    if len(why) <= 1:
+        return f", {report.skipped} skipped ({next(iter(why), 'not English')})"
+    return f", {report.skipped} skipped ({', '.join(f'{n} {w}' for w, n in why.items())})"
 
 
 def run_crawl(pipeline: Pipeline, quiet: bool = False) -> CrawlReport:
@@ -647,9 +668,9 @@ def enrich(
         if report.busy:
             out.print("Another process is enriching; nothing done.")
             return
-        skipped = f", {report.skipped} skipped (not English)" if report.skipped else ""
         out.print(
-            f"Enriched {report.articles} articles{skipped}: {report.quotes} quotes, "
+            f"Enriched {report.articles - report.skipped} articles{skipped_note(report)}: "
+            f"{report.quotes} quotes, "
             f"{report.mentions} entity mentions, {report.per_second:.1f} articles/s; "
             f"{report.waiting} waiting."
         )

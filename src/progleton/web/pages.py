@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
@@ -17,6 +17,7 @@ from progleton.models import Article, Source, Story, utcnow
 from progleton.pipeline import Pipeline
 from progleton.sitetemplates import source_templates
 from progleton.store import Cursor, Store
+from progleton.store.entitydb import EntityStore
 from progleton.store.listing import FilterChoice
 from progleton.store.query import approximate, parse_query
 from progleton.web.deps import (
@@ -27,7 +28,7 @@ from progleton.web.deps import (
     SettingsDep,
     StoreDep,
 )
-from progleton.web.enrichment import article_enrichment, story_enrichment
+from progleton.web.enrichment import QuoteView, article_enrichment, quote_view, story_enrichment
 from progleton.web.filters import (
     ChoicesCache,
     FilterChoices,
@@ -53,6 +54,8 @@ from progleton.web.templating import Renderer
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 MAX_QUERY_LENGTH = 500
+#: Matching quotes shown above the article results on the first search page.
+SEARCH_PAGE_QUOTES = 3
 MAX_FRONT_PAGES = 40
 SOURCE_PAGE_ARTICLES = 15
 # A story page lists this many articles; the biggest stories (hundreds of articles) are paged
@@ -445,6 +448,10 @@ def search_page(
             query, limit=size, offset=(page - 1) * size, candidates=candidates
         )
         cards = [card(h.article, snippet=h.snippet_html) for h in hits]
+    quotes: list[QuoteView] = []
+    if query and page == 1:  # the first few matching quotes; /quotes lists them all
+        found = cast(EntityStore, store).search_quotes(query, SEARCH_PAGE_QUOTES + 1)
+        quotes = [quote_view(x) for x in found]
     pages = max(1, math.ceil(min(total, candidates) / size))
     return renderer.page(
         request,
@@ -461,6 +468,9 @@ def search_page(
             "first_index": (page - 1) * size + 1,
             "prev_url": page_url("/search", q=query, page=page - 1) if page > 1 else None,
             "next_url": page_url("/search", q=query, page=page + 1) if page < pages else None,
+            "quotes": quotes[:SEARCH_PAGE_QUOTES],
+            "more_quotes": len(quotes) > SEARCH_PAGE_QUOTES,
+            "quotes_url": page_url("/quotes", q=query),
             # A saved search: the newest matches as a feed, operators and all.
             "feeds": [feed_link(f"Search: {query}", "/search/feed", q=query)] if query else [],
         },

@@ -306,3 +306,108 @@ class Health(BaseModel):
     ok: bool
     version: str
     article_count: int
+
+
+# -- who said what ---------------------------------------------------------------------------
+class EntityOut(BaseModel):
+    """A person, organisation, place, group or event named in stored articles."""
+
+    id: int
+    name: str = Field(description='The canonical name ("Vladimir Putin").')
+    label: str = Field(
+        description="The kind, as spaCy labels it: PERSON, ORG, GPE (country, city), LOC, "
+        "NORP (nationality, group), FAC (building, airport), EVENT."
+    )
+    mentions: int = Field(description="Mentions in all stored articles.")
+    articles: int = Field(description="Articles naming it.")
+    quotes: int = Field(description="Quotes attributed to it.")
+    first_seen: datetime = Field(description="Time of the earliest article naming it.")
+    last_seen: datetime = Field(description="Time of the latest article naming it.")
+
+
+class EntityList(BaseModel):
+    """A page of entities."""
+
+    entities: list[EntityOut]
+    next_offset: int | None = Field(
+        default=None, description="The `offset` of the next page; null on the last page."
+    )
+
+
+class RelatedEntity(EntityOut):
+    """An entity named in the same articles as another."""
+
+    shared_articles: int = Field(description="Articles naming both.")
+
+
+class TimelineDay(BaseModel):
+    """Articles naming an entity on one day (UTC)."""
+
+    day: str = Field(description="YYYY-MM-DD")
+    articles: int
+
+
+class EntityDetail(EntityOut):
+    """One entity with its other names, the entities named with it and its mentions by day."""
+
+    aliases: list[str] = Field(description="Every name it was found under, its own included.")
+    related: list[RelatedEntity] = Field(description="Most often named with it, first.")
+    timeline: list[TimelineDay] = Field(description="The latest days with a mention, oldest first.")
+
+
+class QuoteOut(BaseModel):
+    """A statement an article attributes to someone: a direct quote or reported speech."""
+
+    id: int
+    speaker: str | None = Field(
+        description="The resolved speaker's canonical name; null when not resolved."
+    )
+    entity_id: int | None = Field(description="The speaker's entity; null when not resolved.")
+    kind: str = Field(description='"direct" (quotation marks) or "indirect" (reported speech).')
+    text: str = Field(description="The words attributed to the speaker.")
+    cue: str | None = Field(description='The speech verb or phrase ("said", "according to").')
+    source: str | None = Field(
+        description='The speaker as the article writes it ("he", "the Kremlin spokesman").'
+    )
+    sentence: str = Field(description="The sentence (or paragraphs) the quote was found in.")
+    article_id: int
+    publisher: str | None = Field(description="The publisher of the article.")
+    url: str = Field(description="The article's URL.")
+    time: datetime = Field(description="The article's time.")
+
+
+class QuoteList(BaseModel):
+    """A page of quotes, newest first."""
+
+    quotes: list[QuoteOut]
+    next_offset: int | None = Field(
+        default=None, description="The `offset` of the next page; null on the last page."
+    )
+
+
+class StoryQuoteOut(QuoteOut):
+    """A quote of a story, carried by one or more publishers."""
+
+    publishers: list[str] = Field(
+        description="Every publisher whose article carries this quote or a near-identical "
+        "one, earliest first."
+    )
+
+
+class StoryQuotes(BaseModel):
+    """A story's quotes, near-identical ones once."""
+
+    quotes: list[StoryQuoteOut]
+
+
+class ArticleEntity(EntityOut):
+    """An entity an article names."""
+
+    mentions_here: int = Field(description="Mentions in this article.")
+
+
+class ArticleQuotes(BaseModel):
+    """Who an article names and whom it quotes."""
+
+    entities: list[ArticleEntity] = Field(description="In order of first mention.")
+    quotes: list[QuoteOut] = Field(description="In order of appearance.")
