@@ -24,6 +24,7 @@ def speaker_of(e: Enrichment, words: str) -> str | None:
 def test_she_goes_to_the_woman_not_the_man_quoted_last() -> None:
     text = (
         "Maria Lopez has run the clinic since 2010. She founded it with a grant from the city.\n\n"
+        "Maria Lopez trained as a nurse, and she still works night shifts.\n\n"
         "Tom Reyes joined the clinic last year. He said he wanted more staff.\n\n"
         "“We are short of nurses,” Reyes said.\n\n"
         "“The waiting list has doubled,” she said."
@@ -36,6 +37,7 @@ def test_she_goes_to_the_woman_not_the_man_quoted_last() -> None:
 def test_of_recent_speakers_the_one_known_to_be_she_wins_a_she() -> None:
     text = (
         "Maria Lopez runs the clinic. She opened it in 2010.\n\n"
+        "Maria Lopez trained as a nurse, and she still works night shifts.\n\n"
         "“We need more money,” Lopez said.\n\n"
         "The clinic is short of nurses, Dana Pike said.\n\n"
         "“The waiting list has doubled,” she said."

@@ -188,6 +188,8 @@ _EMPTY_CONTENT = words("what which that this it so something anything nothing ev
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
 _FIRST_PERSON = words("i we me us my our")
+_NOT_WORDS = frozenset({"not", "n't", "n’t", "never", "no"})
+_ONLY = words("just merely only simply")
 _LIST_LINES = 3  # labelled paragraphs in a row from which a run is a list or a transcript
 _SPOKEN = re.compile(r"\b(?:I|I['’]m|we|We|you|You|my|My|our|Our)\b|\?")
 _THIN_WORDS = 3  # an indirect quote this short without a verb says nothing by itself
@@ -197,12 +199,20 @@ _STANCE_ON_OBJECT = words(
     deny denies denied denying acknowledge acknowledges acknowledged acknowledging admit
     admits admitted admitting claim claims claimed claiming confirm confirms confirmed
     confirming reject rejects rejected rejecting dismiss dismisses dismissed dismissing call
-    calls called calling warn warns warned warning
+    calls called calling warn warns warned warning announce announces announced announcing
+    promise promises promised promising pledge pledges pledged pledging propose proposes
+    proposed proposing predict predicts predicted predicting
     """
 )
 # Between an expletive "it" and its verb: "It's worth noting", "it is perhaps cruel ... to note".
 _EXPLETIVE = re.compile(
-    r"(?:['’]s|\s+(?:is|was|would\s+be|will\s+be|seems))\s+(?:[\w,-]+\s+){0,6}(?:to|worth)\s+$",
+    r"(?:['’]s|\s+(?:is|was|would\s+be|will\s+be|seems))\s+(?:[\w,-]+\s+){0,4}?"
+    r"(?:worth|fair|important|interesting|safe|hard|true|clear|notable|cruel|accurate|right"
+    r"|wrong|possible|impossible|difficult|easy|tempting|striking|telling|reasonable|unfair"
+    r"|instructive|noteworthy|worthwhile|necessary|crucial|essential|useful|helpful|obvious"
+    r"|ironic|sad|funny|odd|strange|surprising|remarkable|unusual|premature|early"
+    r"|exaggeration|understatement|stretch)"
+    r"(?:\s+[\w,-]+){0,4}?\s+(?:to\s+)?$",
     re.IGNORECASE,
 )
 # Capitalised words between a closing quotation mark and the subject the parser found.
@@ -1485,13 +1495,21 @@ class QuoteFinder:
                 runs[-1].append(rel)
             else:
                 runs.append([rel])
-        return [
-            rel
-            for run in runs
-            if len(run) < _LIST_LINES
-            or any(_SPOKEN.search(self.text, r.content[0], r.content[1]) for r in run)
-            for rel in run
-        ]
+        return [rel for run in runs if not self._is_list(run) for rel in run]
+
+    def _is_list(self, run: list[Relation]) -> bool:
+        if len(run) < _LIST_LINES:
+            return False
+        if any(_SPOKEN.search(self.text, r.content[0], r.content[1]) for r in run):
+            return False
+        # Items, not sentences: commas, semicolons and figures ("Possession of ..., held in
+        # lieu of $5,000 bond.", "Kaminski, Mengi, Burke, ...").
+        itemised = [
+            r for r in run
+            if self.text.count(",", *r.content) + self.text.count(";", *r.content) >= 2
+            or any(ch.isdigit() for ch in self.text[r.content[0] : r.content[1]])
+        ]  # fmt: skip
+        return 2 * len(itemised) > len(run)
 
     def _named_person(self, label: str) -> bool:
         """Whether the label is a person the text names, or the end of one's name ("TAPPER"
@@ -1499,12 +1517,6 @@ class QuoteFinder:
         if self._people is None:
             self._people = set()
             for e in self.analysis.doc.ents:
-                line = self.text.rfind("\n", 0, e.start_char) + 1
-                if (
-                    self.text.startswith(":", e.end_char)
-                    and not self.text[line : e.start_char].strip()
-                ):
-                    continue  # named only as a label: a court log's "Jane A. Doe: Possession ..."
                 if e.label_ == "PERSON":
                     words = e.text.lower().removesuffix("'s").removesuffix("’s").split()
                     self._people.update(" ".join(words[k:]) for k in range(len(words)))
@@ -1857,9 +1869,16 @@ def _subject(verb: Token, quoted: Callable[[Token], bool] | None = None) -> Toke
 def _negated(verb: Token, quoted: Callable[[Token], bool]) -> bool:
     """ "did not say", "never said", "has yet to say", "doesn't want to say": no statement
     (a "not" of the quotation the parser hung on the verb, '"Probably not," he said', aside)."""
-    if any(c.dep_ == "neg" and not quoted(c) for c in verb.children):
+
+    def negation(c: Token) -> bool:
+        if c.dep_ != "neg" or c.lower_ not in _NOT_WORDS or quoted(c):
+            return False  # "Nguyễn" the parser read as a negation
+        # "didn't just say": it was said, and more.
+        return not (c.i + 1 < len(c.doc) and c.doc[c.i + 1].lower_ in _ONLY)
+
+    if any(negation(c) for c in verb.children):
         return True
     head = verb.head
     if verb.dep_ == "xcomp" and head.i != verb.i:
-        return any((c.dep_ == "neg" or c.lower_ == "yet") and not quoted(c) for c in head.children)
+        return any(negation(c) or (c.lower_ == "yet" and not quoted(c)) for c in head.children)
     return False

@@ -27,6 +27,9 @@ from progleton.enrich.quotes import Relation
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
 _GROUP_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
+_PERSON = frozenset({"PERSON"})
+_POSSESSIVE = re.compile(r"['’]s?\b")
+_NEAR = 600  # characters back in which a speaker or name counts as just before
 _DESCRIPTION_WINDOW = 60  # characters before or after a name that may describe it
 # Words of a quantity ("more than twice as many voters", "60 percent"): a group, never one
 # person ("majority" is left out: "the majority leader" is one).
@@ -50,6 +53,9 @@ _SPEAKING_FOR = words(
     regulators regulator investigators prosecutors ministers cabinet think-tank tank group
     organization organisation company firm network newspaper outlet union watchdog body
     institute association service services board bureau spokespersons staff management
+    leaders executives lawyers attorneys negotiators diplomats lawmakers media secretary
+    press chief envoy ambassador secretary-general lawyer attorney executive negotiator
+    diplomat counsel officers
     """
 )
 _PUBLISHED = frozenset(
@@ -57,7 +63,7 @@ _PUBLISHED = frozenset(
      "account", "lawsuit", "complaint", "letter", "memo", "post", "tweet", "article",
      "story", "editorial", "investigation", "review", "data", "figures", "email", "blog",
      "tests", "reporting", "brief", "research", "index", "estimates", "forecast",
-     "findings", "analysts"}
+     "findings", "analysts", "manual", "guidance", "guidelines", "policy", "rules"}
 )  # fmt: skip
 _INDEFINITE = frozenset(
     {"a", "an", "one", "another", "some", "several", "any", "each", "two", "three", "four",
@@ -76,6 +82,10 @@ _PREPOSITIONS = frozenset({"in", "of", "at", "from", "for", "with", "by", "on"})
 _PLURAL_PEOPLE = frozenset({"people", "men", "women", "police", "staff", "children", "folks"})
 _GENDERED = re.compile(r"\b(he|she)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|Mr|Ms|Mrs|Dr|Sen|Rep|Gov|Jr|Sr|St|Lt|Gen|Col|Capt|Sgt|Prof|Inc|Co|Corp"
+    r"|No|Vol|Supt|Det|Adm|Maj|Cmdr|Rev|Hon|Ft|Mt|vs|U\.S|U\.N|U\.K)$"
+)
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "this", "that"})
 _OPENING_PRONOUN = re.compile(r"\s*(He|She)\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
@@ -115,13 +125,13 @@ class SpeakerResolver:
         She said ..."). Quotations are left out: their pronouns are the speaker's words."""
         out = list(self.honorifics)
         votes: list[list[int]] = [[0, 0] for _ in self.entities]
-        unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), self.text)
+        unquoted = _blank_quotations(self.text)
         for a, b in _sentences(unquoted):
             named = [
                 m for m in self._mentions_in(a, b)
                 if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
             ]  # fmt: skip
-            if len({m.entity for m in named}) != 1:
+            if not named:
                 continue
             first = named[0]
             before = unquoted[a : first.start].lower().split()
@@ -129,29 +139,34 @@ class SpeakerResolver:
                 # Not the sentence's subject ("A former Beto O'Rourke supporter, she ...",
                 # "An exception is Madonna, whom he ..."), or someone else's pronoun first.
                 continue
-            found = _GENDERED.search(unquoted, named[-1].end, b)
-            if found is None:
-                nxt = _OPENING_PRONOUN.match(unquoted, b)
-                if nxt is None:
-                    continue
-                found = nxt
+            found = _GENDERED.search(unquoted, first.end, b)
+            if found is None and len({m.entity for m in named}) == 1:
+                found = _OPENING_PRONOUN.match(unquoted, b)
+            # No one else named before the pronoun ("Tammy Murphy ... pushed back at the
+            # notion that the support she has is based on her marriage to Phil").
+            if found is None or any(
+                m.entity != first.entity and m.start < found.start() for m in named
+            ):
+                continue
             votes[first.entity][found.group(1).lower() == "she"] += 1
         for i, (m, f) in enumerate(votes):
+            # Two votes at least: one pronoun may be someone else's ("X thanked the nurse
+            # who treated him, saying she saved his life").
             if out[i] is None and max(m, f) >= 1 and max(m, f) >= 3 * min(m, f):
                 out[i] = "m" if m > f else "f"
         return out
 
     @cached_property
     def _unquoted_sentences(self) -> tuple[str, list[tuple[int, int]]]:
-        unquoted = _QUOTED.sub(lambda m: " " * len(m.group()), self.text)
+        unquoted = _blank_quotations(self.text)
         return unquoted, _sentences(unquoted)
 
-    def _opener(self, a: int, b: int) -> int | None:
-        """The person opening the sentence a..b as its subject, if one does."""
+    def _opener(self, a: int, b: int, labels: frozenset[str] = _PERSON) -> int | None:
+        """The person (or group) opening the sentence a..b as its subject, if one does."""
         unquoted = self._unquoted_sentences[0]
         named = [
             m for m in self._mentions_in(a, b)
-            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
+            if self.entities[m.entity].label in labels and unquoted[m.start] != " "
         ]  # fmt: skip
         if not named:
             return None
@@ -159,6 +174,23 @@ class SpeakerResolver:
         if len(before) > 3 or _DETERMINERS & set(before) or "he" in before or "she" in before:
             return None
         return named[0].entity
+
+    def _alone(self, entity: int, pos: int) -> bool:
+        """Whether `entity` is the only person named (outside quotations) in the sentence
+        before the one at `pos` ("Biden and Harris spoke. She said": no)."""
+        unquoted, spans = self._unquoted_sentences
+        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
+        while i > 0 and not unquoted[spans[i - 1][0] : spans[i - 1][1]].strip():
+            i -= 1
+        if i <= 0:
+            return False
+        # A possessive names no subject ("Suter, who joked about Parise's penchant ...").
+        people = {
+            m.entity for m in self._mentions_in(*spans[i - 1])
+            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
+            and (m.entity == entity or not _POSSESSIVE.match(self.text, m.end))
+        }  # fmt: skip
+        return people == {entity}
 
     def _first_in_sentence(self, pos: int) -> int | None:
         """The first person named (outside quotations) in the sentence at `pos`, before it."""
@@ -174,13 +206,23 @@ class SpeakerResolver:
             return None  # "He paid tribute to Lisa ..., and he asked": someone else's "he"
         return named[0].entity
 
-    def _opener_before(self, pos: int) -> int | None:
-        """The person opening the sentence before the one at `pos`."""
+    def _only_in_sentence(self, pos: int) -> bool:
+        """Whether one person alone is named in the sentence at `pos` before it."""
+        unquoted, spans = self._unquoted_sentences
+        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
+        people = {
+            m.entity for m in self._mentions_in(spans[i][0], pos)
+            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
+        }  # fmt: skip
+        return len(people) == 1
+
+    def _opener_before(self, pos: int, labels: frozenset[str] = _PERSON) -> int | None:
+        """The person (or group) opening the sentence before the one at `pos`."""
         spans = self._unquoted_sentences[1]
         i = bisect.bisect_right([a for a, _ in spans], pos) - 1
         while i > 0 and not self._unquoted_sentences[0][spans[i - 1][0] : spans[i - 1][1]].strip():
             i -= 1
-        return self._opener(*spans[i - 1]) if i > 0 else None
+        return self._opener(*spans[i - 1], labels) if i > 0 else None
 
     @cached_property
     def honorifics(self) -> list[str | None]:
@@ -317,28 +359,60 @@ class SpeakerResolver:
                 return False  # "she" is not the one called "Mr. Vilsack"
             return label == "PERSON" if person else label in _GROUP_LABELS
 
+        # Speakers quoted shortly before, latest first.
+        recent = [e for at, e in reversed(history) if at < pos and pos - at < 600 and fits(e)]
+        if recent_only:
+            # "The Labour Party launched its manifesto. They said": the group opening the
+            # sentence before, else one quoted just before.
+            group = self._opener_before(pos, _GROUP_LABELS)
+            if group is not None and fits(group):
+                return group
+            return recent[0] if recent else None
         if want is not None:
             # "Biden gave a speech in which he said": the first person named in the pronoun's
             # own sentence, known to be "he"; else the person who opens the sentence before
-            # ("Braun has worked with ... . He has consistently denied ...").
+            # ("Braun has worked with ... . He has consistently denied ..."), if known to be
+            # "he" or the only person named there ("Biden and Harris spoke. She said": no).
             opener = self._first_in_sentence(pos)
-            if opener is None or self.genders[opener] != want:
+            if opener is None or not (
+                self.genders[opener] == want
+                or (self.genders[opener] is None and self._only_in_sentence(pos))
+            ):  # "When Carlineo was approached, he told police"
                 opener = self._opener_before(pos)
-            if opener is not None and fits(opener):
+            if (
+                opener is not None
+                and fits(opener)
+                and (self.genders[opener] == want or self._alone(opener, pos))
+            ):
+                if want == "f" and self.genders[opener] is None:
+                    # Most people quoted in the news are men: a "she" takes a woman named
+                    # or quoted just before over someone of unknown gender.
+                    woman = self._known_near(pos, recent, want)
+                    if woman is not None:
+                        return woman
                 return opener
         # A speaker quoted shortly before wins over a name merely mentioned in between; of
-        # those, one the article calls "she" wins a "she" over one of unknown gender.
-        recent = [e for at, e in reversed(history) if at < pos and pos - at < 600 and fits(e)]
+        # those, one the article calls "she" wins a "she" over one of unknown gender (most
+        # people quoted in the news are men: one of unknown gender is more likely a "he").
         if recent:
-            return next((e for e in recent if want and self.genders[e] == want), recent[0])
-        if recent_only:
-            return None
+            return next((e for e in recent if want == "f" and self.genders[e] == want), recent[0])
         i = bisect.bisect_left(self.starts, pos) - 1
         while i >= 0:
             m = self.mentions[i]
             if fits(m.entity):
                 return m.entity
             i -= 1
+        return None
+
+    def _known_near(self, pos: int, recent: list[int], want: str) -> int | None:
+        """A recent speaker, else a person named within a few sentences before `pos`, whom
+        the article shows to be `want`."""
+        for entity in recent:
+            if self.genders[entity] == want:
+                return entity
+        for m in reversed(self._mentions_in(max(0, pos - _NEAR), pos)):
+            if self.entities[m.entity].label == "PERSON" and self.genders[m.entity] == want:
+                return m.entity
         return None
 
     def _modifies(self, start: int, end: int, inside: list[Mention]) -> bool:
@@ -349,9 +423,9 @@ class SpeakerResolver:
         cut = start + len(phrase)
         after = _WORD.findall(self.text[inside[-1].end : cut]) if inside[-1].end < cut else []
         before = _WORD.findall(self.text[start : inside[0].start])
-        organisation = self.entities[inside[-1].entity].label == "ORG"
 
-        def describes(heads: list[str]) -> bool:
+        def describes(heads: list[str], mention: Mention) -> bool:
+            organisation = self.entities[mention.entity].label == "ORG"
             if any(h in _SPEAKING_FOR for h in heads):
                 return False  # "US officials", "the French foreign ministry": they speak
             # "a Reuters report", "analysis from Poynter": what an organisation publishes is
@@ -360,10 +434,12 @@ class SpeakerResolver:
 
         lower = [w.lower() for w in after if w.islower() and w.lower() not in _STOP]
         if lower:
-            return describes(lower[-1:])
+            return describes(lower[-1:], inside[-1])
         heads = [w.lower() for w in before if w.islower() and w.lower() not in _STOP]
         if heads and any(w in _PREPOSITIONS for w in before):
-            return describes(heads)
+            # "A poll conducted by CAIR and its Michigan chapter": the one the preposition
+            # governs.
+            return describes(heads, inside[0])
         return False
 
     def _described(self, pos: int, phrase: str) -> int | None:
@@ -417,11 +493,26 @@ def _position(rel: Relation) -> int:
     return rel.cue[0] if rel.cue is not None else rel.content[0]
 
 
+def _blank_quotations(text: str) -> str:
+    """The text with quotations blanked, keeping the stop that ends a sentence inside one
+    ('... "can't look away." The same day' stays two sentences)."""
+
+    def blank(m: re.Match[str]) -> str:
+        quoted = m.group()
+        end = quoted[-2] if len(quoted) > 2 and quoted[-2] in ".!?" else " "
+        return " " * (len(quoted) - 2) + end + " "
+
+    return _QUOTED.sub(blank, text)
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """Rough sentence spans: enough to keep a pronoun with the name before it."""
+    """Rough sentence spans: enough to keep a pronoun with the name before it (not cut after
+    an initial or a title: "Sonya A. Zoghlin", "Sen. Warren")."""
     out = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+            continue
         out.append((start, m.end()))
         start = m.end()
     out.append((start, len(text)))
