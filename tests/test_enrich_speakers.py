@@ -145,3 +145,51 @@ def test_he_continues_with_the_person_who_opens_the_sentence_before() -> None:
     e = enrich_text(text, "en")
     assert speaker_of(e, "I just want") == "Taylor Swift"
     assert speaker_of(e, "being unfair to") == "David Miller"
+
+
+def test_review_cases_the_speaker_rules_must_not_break() -> None:
+    """Cases a review of the pronoun, negation and organisation rules found broken."""
+    e = enrich_text(
+        "President Joe Biden and Vice President Kamala Harris spoke at the event. "
+        'She said the country was "at a crossroads."',
+        "en",
+    )
+    assert speaker_of(e, "the country was") == "Kamala Harris"
+    e = enrich_text(
+        "Sonya A. Zoghlin, the defendant's attorney, told reporters that her client meant no "
+        'harm.\n\n"Pat Carlineo is passionate about his beliefs," she said in an email.',
+        "en",
+    )
+    assert speaker_of(e, "Pat Carlineo is") == "Sonya A. Zoghlin"
+    e = enrich_text(
+        "The Labour Party launched its manifesto on Monday. They said it would "
+        '"change Britain."\n\nHamas leaders said the talks had stalled.',
+        "en",
+    )
+    assert speaker_of(e, "it would") == "Labour Party"
+    assert speaker_of(e, "the talks had") == "Hamas"
+    got = [first for _, _, first in speakers(enrich_text(
+        'Nguyễn Văn An said the harvest was "poor."\n\n'
+        "She didn't just say the plan was bad; she called it a disaster.\n\n"
+        "The ministry published the figures on Monday. It was quick to point out that they "
+        "were preliminary.\n\n"
+        "The minister announced a ceasefire.",
+        "en",
+    ))]  # fmt: skip
+    for words in ("the harvest was", "the plan was", "that they were", "a ceasefire"):
+        assert any(first.startswith(words) for first in got), (words, got)
+
+
+def test_a_transcript_named_only_by_its_labels_is_still_a_transcript() -> None:
+    text = (
+        "The debate was held on Tuesday.\n\n"
+        "Smith: We cut taxes for every family.\n\n"
+        "Jones: That is false, and the figures show it.\n\n"
+        "Smith: It is true, look at the numbers."
+    )
+    e = enrich_text(text, "en")
+    assert [(q.source, q.cue) for q in e.quotes] == [
+        ("Smith", ":"),
+        ("Jones", ":"),
+        ("Smith", ":"),
+    ], speakers(e)
