@@ -785,7 +785,7 @@ class QuoteFinder:
         """A few words without a verb: what was talked about, not what was said ("said yes"
         is an answer)."""
         inside = [t for t in doc if content[0] <= base + t.idx < content[1] and not t.is_punct]
-        if content[1] > base + len(doc.text) or (
+        if content[1] > base + doc[-1].idx + len(doc[-1]) or (
             len(inside) == 1 and inside[0].lower_ in {"yes", "no"}
         ):
             return False  # what follows the sentence ("X tweeted:" and the next paragraph)
