@@ -232,8 +232,8 @@ def canonical_entities(doc: Doc) -> tuple[list[Entity], list[Mention]]:
     clusters: list[_Cluster] = []
     by_key: dict[str, list[int]] = {}
     raw: list[tuple[int, int, str, int]] = []  # start, end, text, cluster
-    text = doc.text  # built from the tokens on every access: once
-    teams = _teams(text)
+    whole = doc.text  # built from the tokens on every access: once
+    teams = _teams(whole)
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -241,7 +241,7 @@ def canonical_entities(doc: Doc) -> tuple[list[Entity], list[Mention]]:
             name = clean_name(text, ent.label_)
             if not name or not any(c.isalpha() for c in name) or name.lower().rstrip(".") in RANKS:
                 continue  # a title alone ("Det" of "Det. Sgt. Tom Hale") is nobody
-            if ent.label_ in _NUMBERED_KINDS and _MODEL_NUMBER.match(text, end):
+            if ent.label_ in _NUMBERED_KINDS and _MODEL_NUMBER.match(whole, end):
                 continue  # "Christa" of "Christa 2077" (a chatbot): a numbered thing, no one
             label = ent.label_
             words = name.split()
@@ -260,7 +260,7 @@ def canonical_entities(doc: Doc) -> tuple[list[Entity], list[Mention]]:
     for c in clusters:
         c.kind = _kind(c, teams, singles)
     _full_names_of_other_kinds(doc, clusters, by_key, raw)
-    _merge_surnames(clusters, raw, text)
+    _merge_surnames(clusters, raw, whole)
 
     entities: list[Entity] = []
     final: dict[int, int] = {}
