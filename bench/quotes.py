@@ -94,6 +94,12 @@ unless said):
    odd quotation marks ('not,“ he said', 'said,“Look'); "went on" as a cue. 0.724 / 0.860
    (train 0.699 / 0.847; test 0.715 / 0.846). Measured and not changed: cutting a second
    description of an organisation from a source (annotators keep it 37:13 on train).
+15. (2026-12-07, third stop) No benchmark change (dev 0.724 / 0.860, test 0.715 / 0.846):
+   speaker resolution (not scored here) and product-mode filters. `--ceiling` shows what
+   rules over cue words can still reach: every test miss of the 110 cue strings train misses
+   five times or more, found exactly and with no false positive, would give 0.750. Tried and
+   dropped: any verb with a person subject over an unclaimed quotation as a cue (train
+   -0.0001, dev -0.0001).
 
 Scoring, per document (one annotation file per article, the first in sorted order), summed
 over documents (micro P/R/F1):
