@@ -193,3 +193,26 @@ def test_a_transcript_named_only_by_its_labels_is_still_a_transcript() -> None:
         ("Jones", ":"),
         ("Smith", ":"),
     ], speakers(e)
+
+
+def test_what_the_article_says_a_person_is_gives_a_gender() -> None:
+    from progleton.enrich.entities import canonical_entities
+    from progleton.enrich.nlp import analyze
+    from progleton.enrich.speakers import SpeakerResolver
+
+    text = (
+        "Ilhan Omar is one of the first two Muslim women elected to Congress. Tom Reyes was "
+        "a father of three. Jane Doe, a spokesman for the court, said nothing."
+    )
+    analysis = next(analyze([text]))
+    entities, mentions = canonical_entities(analysis.doc)
+    genders = dict(
+        zip(
+            (e.name for e in entities),
+            SpeakerResolver(text, entities, mentions).genders,
+            strict=True,
+        )
+    )
+    assert genders["Ilhan Omar"] == "f"
+    assert genders["Tom Reyes"] == "m"
+    assert genders.get("Jane Doe") is None  # an appositive may be someone else

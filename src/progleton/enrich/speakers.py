@@ -29,6 +29,56 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
 _GROUP_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 _PERSON = frozenset({"PERSON"})
 _POSSESSIVE = re.compile(r"['’]s?\b")
+_FEMALE_NOUNS = frozenset(
+    [
+        "woman",
+        "women",
+        "mother",
+        "daughter",
+        "wife",
+        "sister",
+        "girl",
+        "actress",
+        "queen",
+        "grandmother",
+        "widow",
+        "businesswoman",
+        "congresswoman",
+        "chairwoman",
+        "spokeswoman",
+        "stepmother",
+        "aunt",
+        "niece",
+    ]
+)
+_MALE_NOUNS = frozenset(
+    [
+        "man",
+        "men",
+        "father",
+        "son",
+        "husband",
+        "brother",
+        "boy",
+        "actor",
+        "king",
+        "grandfather",
+        "widower",
+        "businessman",
+        "congressman",
+        "chairman",
+        "spokesman",
+        "stepfather",
+        "uncle",
+        "nephew",
+    ]
+)
+# A short noun phrase ending in a gendered noun: "the first two Muslim women", "a mother".
+_NOUN_PHRASE = (
+    r"(?:(?:a|an|the|his|her|their)\s+)?(?:[\w-]+\s+){0,4}?("
+    + "|".join(sorted(_FEMALE_NOUNS | _MALE_NOUNS))
+    + r")\b"
+)
 _NEAR = 600  # characters back in which a speaker or name counts as just before
 _DESCRIPTION_WINDOW = 60  # characters before or after a name that may describe it
 # Words of a quantity ("more than twice as many voters", "60 percent"): a group, never one
@@ -226,7 +276,8 @@ class SpeakerResolver:
 
     @cached_property
     def honorifics(self) -> list[str | None]:
-        """ "m" or "f" for each person the text calls "Mr. X" or "Ms./Mrs./Miss X" (only one)."""
+        """ "m" or "f" for each person the text calls "Mr. X" or "Ms./Mrs./Miss X", or says
+        is a woman, a mother, a man, a father ... (only when all agree)."""
         out: list[str | None] = [None for _ in self.entities]
         for i, e in enumerate(self.entities):
             if e.label != "PERSON" or not e.name.split():
@@ -235,6 +286,12 @@ class SpeakerResolver:
             # One space, on one line: "Ole Miss.\n\nMark Sears" calls no one "Miss".
             pattern = rf"\b(?:(Mr|Ms|Mrs)\.?|(Miss)) (?:[A-Z][\w.'’-]* )?{surname}\b"
             found = {"m" if m.group(1) == "Mr" else "f" for m in re.finditer(pattern, self.text)}
+            # What the article says the person is: "Omar is one of the first two Muslim
+            # women elected to Congress" (not an appositive: "Livingston, a spokesman for
+            # the court said" is someone else).
+            said_to_be = rf"\b{surname} (?:is|was|became|remains) (?:one of )?{_NOUN_PHRASE}"
+            for m in re.finditer(said_to_be, self.text):
+                found.add("f" if m.group(1).lower() in _FEMALE_NOUNS else "m")
             if len(found) == 1:
                 out[i] = found.pop()
         return out
