@@ -238,6 +238,8 @@ TITLES = _TITLE_WORDS | RANKS | frozenset(f"{rank}." for rank in RANKS)
 #: Pronouns that stand for a person or group as a quote's source, by compatible kinds.
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "i", "me", "my"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our", "it", "its"})
+#: Outside a quotation, the writer or the publication.
+FIRST_PERSON_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from progleton.enrich.lexicon import (
+    FIRST_PERSON_PRONOUNS,
     NOUN_PREPS,
     PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -187,7 +188,6 @@ _DASH_DATELINE = re.compile(r"[A-Z][a-z]+(?:,?\s[A-Z][a-z.]+){0,2}\s[–—]\s")
 _EMPTY_CONTENT = words("what which that this it so something anything nothing everything")
 _BEFORE_PREP = frozenset({"advmod", "prt", "npadvmod", "dobj", "dative"})
 _NEGATION = frozenset({"n’t", "n't", "not"})
-_FIRST_PERSON = words("i we me us my our")
 _NOT_WORDS = frozenset({"not", "n't", "n’t", "never", "no"})
 _ONLY = words("just merely only simply")
 _LIST_LINES = 3  # labelled paragraphs in a row from which a run is a list or a transcript
@@ -404,7 +404,7 @@ class QuoteFinder:
         return found
 
     def _first_person(self, source: tuple[int, int]) -> bool:
-        return self.text[source[0] : source[1]].lower() in _FIRST_PERSON
+        return self.text[source[0] : source[1]].lower() in FIRST_PERSON_PRONOUNS
 
     def _quote_closed(self, span: tuple[int, int]) -> tuple[int, int]:
         """'accused him of "fanatic recklessness."': a quotation the content opens but the

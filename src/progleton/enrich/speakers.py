@@ -17,6 +17,7 @@ import re
 from functools import cached_property
 
 from progleton.enrich.lexicon import (
+    FIRST_PERSON_PRONOUNS,
     GROUP_PRONOUNS,
     PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -89,7 +90,6 @@ _QUANTITIES = frozenset(
 )  # fmt: skip
 _HE = frozenset({"he", "him", "his"})
 _SHE = frozenset({"she", "her"})
-_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 _THEY = frozenset({"they", "them", "their"})
 # Heads of a source that speak for the organisation or country named with them ("Kremlin
 # spokesman", "US officials", "USDA investigators", "the Nuffield Trust think-tank"), unlike
@@ -175,20 +175,12 @@ class SpeakerResolver:
         She said ..."). Quotations are left out: their pronouns are the speaker's words."""
         out = list(self.honorifics)
         votes: list[list[int]] = [[0, 0] for _ in self.entities]
-        unquoted = _blank_quotations(self.text)
-        for a, b in _sentences(unquoted):
-            named = [
-                m for m in self._mentions_in(a, b)
-                if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
-            ]  # fmt: skip
-            if not named:
+        unquoted, spans = self._unquoted_sentences
+        for a, b in spans:
+            named = self._named(a, b)
+            if not named or not self._opens(a, named[0]):
                 continue
             first = named[0]
-            before = unquoted[a : first.start].lower().split()
-            if len(before) > 3 or _DETERMINERS & set(before) or "he" in before or "she" in before:
-                # Not the sentence's subject ("A former Beto O'Rourke supporter, she ...",
-                # "An exception is Madonna, whom he ..."), or someone else's pronoun first.
-                continue
             found = _GENDERED.search(unquoted, first.end, b)
             if found is None and len({m.entity for m in named}) == 1:
                 found = _OPENING_PRONOUN.match(unquoted, b)
@@ -208,71 +200,81 @@ class SpeakerResolver:
 
     @cached_property
     def _unquoted_sentences(self) -> tuple[str, list[tuple[int, int]]]:
+        """The text with quotations blanked, and its rough sentence spans."""
         unquoted = _blank_quotations(self.text)
         return unquoted, _sentences(unquoted)
 
-    def _opener(self, a: int, b: int, labels: frozenset[str] = _PERSON) -> int | None:
-        """The person (or group) opening the sentence a..b as its subject, if one does."""
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [a for a, _ in self._unquoted_sentences[1]]
+
+    def _sentence_at(self, pos: int) -> int:
+        """The index of the sentence holding `pos` (-1 before the first)."""
+        return bisect.bisect_right(self._sentence_starts, pos) - 1
+
+    def _sentence_before(self, pos: int) -> tuple[int, int] | None:
+        """The last sentence with words in it before the one holding `pos`."""
+        unquoted, spans = self._unquoted_sentences
+        i = self._sentence_at(pos)
+        while i > 0 and not unquoted[spans[i - 1][0] : spans[i - 1][1]].strip():
+            i -= 1
+        return spans[i - 1] if i > 0 else None
+
+    def _named(self, a: int, b: int, labels: frozenset[str] = _PERSON) -> list[Mention]:
+        """Mentions of the given kinds between a and b, outside quotations."""
         unquoted = self._unquoted_sentences[0]
-        named = [
+        return [
             m for m in self._mentions_in(a, b)
             if self.entities[m.entity].label in labels and unquoted[m.start] != " "
         ]  # fmt: skip
-        if not named:
-            return None
-        before = unquoted[a : named[0].start].lower().split()
-        if len(before) > 3 or _DETERMINERS & set(before) or "he" in before or "she" in before:
-            return None
-        return named[0].entity
+
+    def _opens(self, a: int, mention: Mention) -> bool:
+        """Whether the mention is the subject opening the sentence at `a`: not "A former Beto
+        O'Rourke supporter, she ...", "An exception is Madonna, whom he ...", nor after
+        someone else's pronoun."""
+        before = self._unquoted_sentences[0][a : mention.start].lower().split()
+        return not (
+            len(before) > 3 or _DETERMINERS & set(before) or "he" in before or "she" in before
+        )
+
+    def _opener(self, a: int, b: int, labels: frozenset[str] = _PERSON) -> int | None:
+        """The person (or group) opening the sentence a..b as its subject, if one does."""
+        named = self._named(a, b, labels)
+        return named[0].entity if named and self._opens(a, named[0]) else None
 
     def _alone(self, entity: int, pos: int) -> bool:
         """Whether `entity` is the only person named (outside quotations) in the sentence
         before the one at `pos` ("Biden and Harris spoke. She said": no)."""
-        unquoted, spans = self._unquoted_sentences
-        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
-        while i > 0 and not unquoted[spans[i - 1][0] : spans[i - 1][1]].strip():
-            i -= 1
-        if i <= 0:
+        before = self._sentence_before(pos)
+        if before is None:
             return False
         # A possessive names no subject ("Suter, who joked about Parise's penchant ...").
         people = {
-            m.entity for m in self._mentions_in(*spans[i - 1])
-            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
-            and (m.entity == entity or not _POSSESSIVE.match(self.text, m.end))
+            m.entity for m in self._named(*before)
+            if m.entity == entity or not _POSSESSIVE.match(self.text, m.end)
         }  # fmt: skip
         return people == {entity}
 
     def _first_in_sentence(self, pos: int) -> int | None:
         """The first person named (outside quotations) in the sentence at `pos`, before it."""
-        unquoted, spans = self._unquoted_sentences
-        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
+        i = self._sentence_at(pos)
         if i < 0:
             return None
-        named = [
-            m for m in self._mentions_in(spans[i][0], pos)
-            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
-        ]  # fmt: skip
-        if not named or _GENDERED.search(unquoted, spans[i][0], named[0].start):
+        start = self._unquoted_sentences[1][i][0]
+        named = self._named(start, pos)
+        if not named or _GENDERED.search(self._unquoted_sentences[0], start, named[0].start):
             return None  # "He paid tribute to Lisa ..., and he asked": someone else's "he"
         return named[0].entity
 
     def _only_in_sentence(self, pos: int) -> bool:
         """Whether one person alone is named in the sentence at `pos` before it."""
-        unquoted, spans = self._unquoted_sentences
-        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
-        people = {
-            m.entity for m in self._mentions_in(spans[i][0], pos)
-            if self.entities[m.entity].label == "PERSON" and unquoted[m.start] != " "
-        }  # fmt: skip
-        return len(people) == 1
+        start = self._unquoted_sentences[1][self._sentence_at(pos)][0]
+        return len({m.entity for m in self._named(start, pos)}) == 1
 
     def _opener_before(self, pos: int, labels: frozenset[str] = _PERSON) -> int | None:
         """The person (or group) opening the sentence before the one at `pos`."""
-        spans = self._unquoted_sentences[1]
-        i = bisect.bisect_right([a for a, _ in spans], pos) - 1
-        while i > 0 and not self._unquoted_sentences[0][spans[i - 1][0] : spans[i - 1][1]].strip():
-            i -= 1
-        return self._opener(*spans[i - 1], labels) if i > 0 else None
+        before = self._sentence_before(pos)
+        return self._opener(*before, labels) if before is not None else None
 
     @cached_property
     def honorifics(self) -> list[str | None]:
@@ -349,7 +351,7 @@ class SpeakerResolver:
             if found:
                 return found[-1].entity
             return None
-        if word in _FIRST_PERSON:
+        if word in FIRST_PERSON_PRONOUNS:
             return None  # outside a quotation, "I" and "we" are the writer or the publication
         if word in PERSON_PRONOUNS:
             want = "m" if word in _HE else "f" if word in _SHE else None
